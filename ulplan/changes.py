@@ -91,3 +91,37 @@ class ResourceChange:
     def replace_paths(self) -> list[str]:
         """The fields that force this resource's replacement."""
         return [d.path for d in self.diffs if d.forces_replacement]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything apply needs, and nothing it must not see.
+
+    ``changes`` are in execution order (creates and updates in dependency order, deletes
+    in reverse dependency order). ``state_lineage``/``state_serial`` identify the state the
+    plan was made from, so a saved plan applied later can be refused when that state moved
+    on. ``destroy`` marks a plan made by ``--destroy``/``ulplan destroy``. Costs are in
+    micro-USD. ``warnings`` are shown with the plan; ``errors`` make it unappliable.
+    """
+
+    changes: tuple[ResourceChange, ...]
+    state_lineage: str | None = None
+    state_serial: int = 0
+    destroy: bool = False
+    targets: tuple[str, ...] = ()
+    estimated_cost_micro_usd: int = 0
+    balance_micro_usd: int | None = None
+    warnings: tuple[str, ...] = ()
+    errors: tuple[str, ...] = ()
+    outputs: dict[str, Any] = field(default_factory=dict)
+    manifest_root: str | None = None
+    format_version: str = "1.0"
+
+    @property
+    def has_changes(self) -> bool:
+        """True when apply would change anything on the platform."""
+        return any(c.action not in (Action.NOOP, Action.READ) for c in self.changes)
+
+    def count(self, action: Action) -> int:
+        """How many resources this plan gives ``action``."""
+        return sum(1 for c in self.changes if c.action is action)
