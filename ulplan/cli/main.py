@@ -26,7 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "apply": ("ulplan.cli.engine_commands:apply", "Make the platform match the manifests (or a saved plan)."),
     "destroy": ("ulplan.cli.engine_commands:destroy", "Delete everything this state manages."),
     "import": ("ulplan.cli.engine_commands:import_", "Adopt an existing platform resource into state."),
-    "output": ("ulplan.cli.engine_commands:output", "Print output values from state."),
+    "output": ("ulplan.cli.state_commands:output", "Print output values from state."),
     "force-unlock": ("ulplan.cli.state_commands:force_unlock", "Clear a stale state lock."),
     "state": ("ulplan.cli.state_commands:state", "Inspect and edit the state file."),
     "serve": ("ulplan.cli.serve:serve", "Run the local emulator of the Platform API."),
