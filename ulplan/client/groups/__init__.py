@@ -1,0 +1,1 @@
+"""Resource groups of the client: one class per part of the API."""

@@ -1,0 +1,134 @@
+"""The long-running parts: training, exports and deployments."""
+
+from __future__ import annotations
+
+import builtins
+from pathlib import Path
+from typing import Any
+
+from ulplan.client.errors import NotFoundError
+from ulplan.client.files import FileSink, Progress
+from ulplan.client.groups.base import CrudGroup, Group, body, parse, parse_list, segment
+from ulplan.client.models import (
+    Deployment,
+    DeploymentMetrics,
+    Export,
+    GpuType,
+    LogEntry,
+    TrainingStart,
+    TrainingStatus,
+)
+from ulplan.client.transport import Transport
+
+
+class TrainingGroup(Group):
+    """Training of models on datasets (``/api/training``, ``/api/models/{id}/training``)."""
+
+    def start(
+        self,
+        *,
+        model_id: str,
+        dataset_id: str,
+        epochs: int,
+        image_size: int | None = None,
+        gpu_type: str | None = None,
+        train_args: dict[str, Any] | None = None,
+        retry_safe: bool = False,
+    ) -> TrainingStart:
+        """Start training; ``InsufficientCreditsError`` when the balance cannot cover it,
+        ``ConflictError`` when one is already active."""
+        fields = {"model_id": model_id, "dataset_id": dataset_id, "epochs": epochs}
+        fields |= {"image_size": image_size, "gpu_type": gpu_type, "train_args": train_args}
+        response = self._post("/api/training/start", body(fields), retry_safe=retry_safe)
+        return parse(TrainingStart, response.data)
+
+    def status(self, model_id: str) -> TrainingStatus | None:
+        """The model's training, or None when it was never trained."""
+        data = self._get(_training_path(model_id)).data
+        return None if data is None else parse(TrainingStatus, data)
+
+    def cancel(self, model_id: str) -> None:
+        """Cancel the active training (``ConflictError`` when none is active)."""
+        self._transport.request("DELETE", _training_path(model_id))
+
+    def gpu_types(self) -> builtins.list[GpuType]:
+        """The GPUs training can use, with hourly prices."""
+        data = self._get("/api/training/gpu-types").data
+        if isinstance(data, dict):
+            data = data.get("gpuTypes", data.get("items"))
+        return parse_list(GpuType, data)
+
+
+def _training_path(model_id: str) -> str:
+    return f"/api/models/{segment(model_id)}/training"
+
+
+class ExportsGroup(CrudGroup[Export]):
+    """Exports of models to other formats (filters ``model_id=``, ``status=``)."""
+
+    def __init__(self, transport: Transport) -> None:
+        super().__init__(transport, "/api/exports", Export)
+
+    def create(
+        self,
+        *,
+        model_id: str,
+        format: str,
+        args: dict[str, Any] | None = None,
+        retry_safe: bool = False,
+    ) -> Export:
+        """Queue an export (``ConflictError`` when the same one is already running)."""
+        return self._create({"model_id": model_id, "format": format, "args": args}, retry_safe)
+
+    def download(self, id: str, dest: Path | str, progress: Progress | None = None) -> Path:
+        """Stream a completed export's file to ``dest`` (a file path or a directory)."""
+        export = self.get(id)
+        url = export.file.url if export.file else None
+        if not url:
+            raise NotFoundError(f"export {id} has no file to download (status {export.status})", status=404)
+        target = Path(dest)
+        if target.is_dir():
+            target = target / (Path(url.split("?")[0]).name or f"{id}.{export.format}")
+        self._transport.download(url, FileSink(target, sha256=None, progress=progress))
+        return target
+
+
+class DeploymentsGroup(CrudGroup[Deployment]):
+    """Deployments of models to regions (filter ``model_id=``)."""
+
+    def __init__(self, transport: Transport) -> None:
+        super().__init__(transport, "/api/deployments", Deployment)
+
+    def create(
+        self,
+        *,
+        model_id: str,
+        name: str,
+        region: str,
+        min_instances: int | None = None,
+        max_instances: int | None = None,
+        cpu: int | None = None,
+        memory_gi: int | None = None,
+        retry_safe: bool = False,
+    ) -> Deployment:
+        """Create a deployment; it goes ``creating`` -> ``deploying`` -> ``ready``."""
+        fields = {"model_id": model_id, "name": name, "region": region, "cpu": cpu}
+        fields |= {"min_instances": min_instances, "max_instances": max_instances, "memory_gi": memory_gi}
+        return self._create(fields, retry_safe)
+
+    def start(self, id: str, *, retry_safe: bool = False) -> Deployment:
+        """Start a stopped deployment."""
+        return parse(Deployment, self._post(self._item(id, "start"), retry_safe=retry_safe).data)
+
+    def stop(self, id: str, *, retry_safe: bool = False) -> Deployment:
+        """Stop a running deployment (it keeps its id and URL)."""
+        return parse(Deployment, self._post(self._item(id, "stop"), retry_safe=retry_safe).data)
+
+    def metrics(self, id: str) -> DeploymentMetrics:
+        """Traffic and health figures."""
+        return parse(DeploymentMetrics, self._get(self._item(id, "metrics")).data)
+
+    def logs(self, id: str, severity: str | None = None, limit: int | None = None) -> builtins.list[LogEntry]:
+        """Recent log entries, optionally only of one severity (INFO, WARNING, ERROR)."""
+        data = self._get(self._item(id, "logs"), body({"severity": severity, "limit": limit})).data
+        return parse_list(LogEntry, data.get("entries") if isinstance(data, dict) else data)
