@@ -1,0 +1,160 @@
+"""Validating raw YAML values with the pydantic specs, turning errors into diagnostics.
+
+Pydantic reports an error at a ``loc`` of field names, list indexes and union-member
+tags; we walk the same path through the YAML data so each diagnostic points at the
+offending key or value, not at the document.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Collection, Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from ulplan.manifest.diagnostics import Diagnostics, did_you_mean
+from ulplan.manifest.interpolate import has_placeholder
+from ulplan.manifest.yamlsource import YamlDocument, YamlPath
+
+M = TypeVar("M", bound=BaseModel)
+
+_SCALAR_ERRORS = {
+    "string_type",
+    "int_type",
+    "float_type",
+    "bool_type",
+    "int_parsing",
+    "float_parsing",
+    "bool_parsing",
+}
+
+
+def validate(
+    model: type[M],
+    data: Any,
+    doc: YamlDocument,
+    base: YamlPath,
+    subject: str,
+    diags: Diagnostics,
+    skip: Collection[YamlPath] = (),
+) -> M | None:
+    """``model`` validated from ``data`` (found at ``base`` in ``doc``), or None with diagnostics.
+
+    Errors at a path in ``skip`` (already reported, e.g. a failed interpolation) are not
+    reported again.
+    """
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = [
+            e for e in exc.errors(include_url=False) if (*base, *_data_path(data, e["loc"])) not in skip
+        ]
+        report(errors, model, data, doc, base, subject, diags)
+        return None
+
+
+def report(
+    errors: Sequence[ErrorDetails],
+    model: type[BaseModel],
+    data: Any,
+    doc: YamlDocument,
+    base: YamlPath,
+    subject: str,
+    diags: Diagnostics,
+) -> None:
+    """One diagnostic per offending place (union members' errors are merged)."""
+    grouped: dict[tuple[YamlPath, str], list[ErrorDetails]] = {}
+    for error in errors:
+        path = _data_path(data, error["loc"])
+        group = error["type"] if error["type"] in ("extra_forbidden", "missing") else "value"
+        if group == "missing":
+            path = (*path, str(error["loc"][-1]))
+        grouped.setdefault((path, group), []).append(error)
+    for (path, group), items in grouped.items():
+        if group == "extra_forbidden":
+            _unknown_key(items[0], model, doc, base, path, subject, diags)
+        elif group == "missing":
+            where = doc.key_at((*base, *path[:-1]))
+            diags.error(f'{subject}: missing required key "{_dotted(path)}"', where)
+        else:
+            diags.error(f"{subject}: {_prefix(path)}{_message(items)}", doc.value_at((*base, *path)))
+
+
+def _unknown_key(
+    error: ErrorDetails,
+    model: type[BaseModel],
+    doc: YamlDocument,
+    base: YamlPath,
+    path: YamlPath,
+    subject: str,
+    diags: Diagnostics,
+) -> None:
+    key = str(error["loc"][-1])
+    fields = sorted(_fields_at(model, error["loc"][:-1]))
+    hint = did_you_mean(key, fields) or ("Valid keys: " + ", ".join(fields) if fields else "")
+    inside = _dotted(path[:-1])
+    where = f" in {inside}" if inside else ""
+    diags.error(f'{subject}: unknown key "{key}"{where}', doc.key_at((*base, *path)), hint)
+
+
+def _message(items: list[ErrorDetails]) -> str:
+    value = items[0].get("input")
+    if isinstance(value, str) and has_placeholder(value):
+        return (
+            f'"{value}": a reference to another resource cannot be used here; '
+            "this value must be known before apply (only text fields take live references)"
+        )
+    if len(items) > 1 and all(i["type"] in _SCALAR_ERRORS for i in items):
+        return "Input should be text, a number or true/false"
+    return str(items[0]["msg"])
+
+
+def _prefix(path: YamlPath) -> str:
+    return f"{_dotted(path)}: " if path else ""
+
+
+def _dotted(path: YamlPath) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _data_path(data: Any, loc: tuple[int | str, ...]) -> YamlPath:
+    """The part of ``loc`` that exists in ``data`` (union tags and missing keys dropped)."""
+    path: list[str | int] = []
+    current = data
+    for part in loc:
+        if isinstance(current, dict) and isinstance(part, str) and part in current:
+            current = current[part]
+            path.append(part)
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+            path.append(part)
+    return tuple(path)
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> set[str]:
+    """The field names of the (nested) model found at ``loc``."""
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if current is None:
+            return set()
+        field = current.model_fields.get(str(part))
+        if field is not None:
+            current = _inner_model(field.annotation)
+    return set(current.model_fields) if current is not None else set()
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is not None:
+        for arg in typing.get_args(annotation):
+            found = _inner_model(arg)
+            if found is not None:
+                return found
+    return None

@@ -1,0 +1,242 @@
+"""Safe, bounded YAML reading that remembers where every key and value came from.
+
+PyYAML's composer builds a node graph in which an alias is a shared reference, so
+composing a "billion laughs" file is cheap; the expansion happens when the graph is
+turned into Python values. We do that conversion ourselves, counting every value made,
+so a bomb stops at a fixed budget instead of eating the machine. Nesting depth is capped
+while composing, before Python's recursion limit could be reached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import yaml
+
+from ulplan.manifest.diagnostics import Diagnostics, SourceLocation
+
+MAX_FILE_BYTES: Final = 10 * 1024 * 1024
+MAX_DEPTH: Final = 64
+MAX_ALIASES: Final = 100
+MAX_VALUES: Final = 100_000
+
+_PLAIN_TAGS: Final = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+
+YamlPath = tuple[str | int, ...]
+
+
+class _LimitExceeded(Exception):
+    """A safety bound was hit; the file is rejected with this message at this mark."""
+
+    def __init__(self, message: str, mark: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """SafeLoader that caps nesting depth and alias count while composing."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._aliases = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise _LimitExceeded(f"more than {MAX_ALIASES} aliases in one document", event.start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _LimitExceeded(f"nesting deeper than {MAX_DEPTH} levels", event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+@dataclass
+class YamlDocument:
+    """One file's content as plain values, with the position of every key and value."""
+
+    file: Path
+    data: Any
+    values: dict[YamlPath, SourceLocation] = field(default_factory=dict)
+    keys: dict[YamlPath, SourceLocation] = field(default_factory=dict)
+
+    def value_at(self, path: YamlPath) -> SourceLocation:
+        """Where the value at ``path`` is, or its nearest known ancestor."""
+        return self._nearest(self.values, path)
+
+    def key_at(self, path: YamlPath) -> SourceLocation:
+        """Where the key naming ``path`` is, falling back to the value's place."""
+        if path in self.keys:
+            return self.keys[path]
+        return self._nearest(self.values, path)
+
+    def _nearest(self, table: dict[YamlPath, SourceLocation], path: YamlPath) -> SourceLocation:
+        for end in range(len(path), -1, -1):
+            location = table.get(path[:end])
+            if location is not None:
+                return location
+        return SourceLocation(self.file, 1, 1)
+
+
+def location_of(file: Path, mark: Any) -> SourceLocation:
+    """A 1-based SourceLocation from a 0-based PyYAML mark."""
+    if mark is None:
+        return SourceLocation(file, 1, 1)
+    return SourceLocation(file, mark.line + 1, mark.column + 1)
+
+
+def load_yaml(file: Path, diags: Diagnostics, display: Path | None = None) -> YamlDocument | None:
+    """Read one YAML file; None (with diagnostics) when it cannot be read safely.
+
+    ``display`` is the path shown in diagnostics (defaults to ``file``). An empty file
+    gives a document whose ``data`` is None.
+    """
+    shown = display or file
+    text = _read_text(file, shown, diags)
+    if text is None:
+        return None
+    loader = _BoundedLoader(text)
+    try:
+        node = loader.get_single_node()
+        doc = YamlDocument(shown, None)
+        if node is not None:
+            doc.data = _Converter(doc, loader).convert(node, ())
+        return doc
+    except _LimitExceeded as exc:
+        diags.error(f"YAML too large or too deeply nested: {exc.message}", location_of(shown, exc.mark))
+    except yaml.MarkedYAMLError as exc:
+        diags.error(_yaml_summary(exc), location_of(shown, exc.problem_mark or exc.context_mark))
+    except yaml.YAMLError as exc:
+        diags.error(f"invalid YAML: {exc}", SourceLocation(shown, 1, 1))
+    finally:
+        loader.dispose()
+    return None
+
+
+def _read_text(file: Path, shown: Path, diags: Diagnostics) -> str | None:
+    try:
+        with file.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        diags.error(f"cannot read file: {exc.strerror or exc}", SourceLocation(shown, 1, 1))
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        diags.error(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", SourceLocation(shown, 1, 1))
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        diags.error("file is not valid UTF-8 text", SourceLocation(shown, line, 1))
+        return None
+
+
+def _yaml_summary(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or "malformed document"
+    if exc.context:
+        return f"invalid YAML: {problem} ({exc.context})"
+    return f"invalid YAML: {problem}"
+
+
+class _Converter:
+    """Turns a composed node graph into plain values, recording positions, within budget."""
+
+    def __init__(self, doc: YamlDocument, loader: _BoundedLoader) -> None:
+        self.doc = doc
+        self.loader = loader
+        self.made = 0
+        self.active: set[int] = set()
+
+    def convert(self, node: yaml.Node, path: YamlPath) -> Any:
+        self.made += 1
+        if self.made > MAX_VALUES:
+            raise _LimitExceeded(f"more than {MAX_VALUES} values (alias expansion?)", node.start_mark)
+        if len(path) > MAX_DEPTH or id(node) in self.active:
+            raise _LimitExceeded("an alias refers to itself or nests too deeply", node.start_mark)
+        self.doc.values.setdefault(path, location_of(self.doc.file, node.start_mark))
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
+            if isinstance(node, yaml.SequenceNode):
+                return self._sequence(node, path)
+            return self._scalar(node)
+        finally:
+            self.active.discard(id(node))
+
+    def _check_tag(self, node: yaml.Node, allowed: set[str] | str) -> None:
+        if node.tag == allowed or node.tag in allowed:
+            return
+        raise yaml.constructor.ConstructorError(
+            None, None, f"unsupported YAML tag {node.tag!r}: only plain values are allowed", node.start_mark
+        )
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        if node.tag == _TIMESTAMP:
+            return node.value  # a date stays the text written, not a datetime
+        self._check_tag(node, _PLAIN_TAGS)
+        return self.loader.construct_object(node)
+
+    def _sequence(self, node: yaml.SequenceNode, path: YamlPath) -> list[Any]:
+        self._check_tag(node, _SEQ)
+        return [self.convert(item, (*path, index)) for index, item in enumerate(node.value)]
+
+    def _mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict[str, Any]:
+        self._check_tag(node, _MAP)
+        result: dict[str, Any] = {}
+        explicit: set[str] = set()
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                self._merge(result, explicit, value_node, path)
+                continue
+            key = self._key(key_node)
+            key_location = location_of(self.doc.file, key_node.start_mark)
+            if key in explicit:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f'duplicate key "{key}" (first at line {self.doc.keys[(*path, key)].line})',
+                    key_node.start_mark,
+                )  # fmt: skip
+            explicit.add(key)
+            self.doc.keys[(*path, key)] = key_location
+            self.doc.values.pop((*path, key), None)  # a merged value's place gives way
+            result[key] = self.convert(value_node, (*path, key))
+        return result
+
+    def _merge(self, result: dict[str, Any], explicit: set[str], source: yaml.Node, path: YamlPath) -> None:
+        """A ``<<: *base`` merge key: keys of the merged maps, unless given explicitly."""
+        sources = source.value if isinstance(source, yaml.SequenceNode) else [source]
+        for item in sources:
+            if not isinstance(item, yaml.MappingNode):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a merge key (<<) takes a mapping or a list of mappings", item.start_mark
+                )
+            merged = self._mapping(item, path)
+            for key, value in merged.items():
+                if key not in explicit and key not in result:
+                    result[key] = value
+
+    def _key(self, node: yaml.Node) -> str:
+        if not isinstance(node, yaml.ScalarNode):
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be plain text, not a list or a map", node.start_mark
+            )
+        self.made += 1
+        return str(node.value)
