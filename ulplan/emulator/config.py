@@ -63,6 +63,7 @@ class EmulatorConfig:
     ``rate_limit``: ``"plan"`` applies each account's plan limits (the real platform's
     behaviour); ``None`` turns limits off; a RateWindow applies one window to every key.
     ``epoch_seconds`` and ``job_seconds`` set the pace of the emulated jobs.
+    ``storage_limit`` (bytes) replaces every plan's storage limit, so 413 can be tested.
     """
 
     db_path: Path | Literal[":memory:"] = Path("ulplan-emulator.db")
@@ -77,6 +78,7 @@ class EmulatorConfig:
     webhook_url: str | None = None
     webhook_secret: str = "ulplan-emulator-webhook-secret"
     files_dir: Path | None = None  # default: "<db file>.files" beside the database
+    storage_limit: int | None = None  # bytes per account; None: each plan's limit
     extra: dict[str, str] = field(default_factory=dict)
 
     def resolved_files_dir(self, temp_root: Path) -> Path:

@@ -35,3 +35,8 @@ def slugify(name: str) -> str:
 def is_slug(value: str) -> bool:
     """True for a valid slug: lowercase words joined by single dashes, 1-100 characters."""
     return 0 < len(value) <= 100 and SLUG_PATTERN.match(value) is not None
+
+
+def is_name(value: str) -> bool:
+    """True for a display name: 1-100 printable characters, not only spaces."""
+    return 0 < len(value) <= 100 and value.isprintable() and not value.isspace()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ulplan.emulator import ids
 from ulplan.emulator.db import dumps, loads
-from ulplan.emulator.errors import Unauthorized
-from ulplan.emulator.store.base import SubStore
+from ulplan.emulator.errors import NotFound, Unauthorized
+from ulplan.emulator.store.base import Row, SubStore, field_error
 
 SCOPES = ("datasets", "projects", "models", "training", "exports", "deployments", "read", "write", "admin")
 SIGNUP_CREDIT_MICRO_USD = 5_000_000  # every new account starts with $5.00 of credit
@@ -107,3 +108,107 @@ class AccountStore(SubStore):
         """How many accounts exist (a first start with no seed key creates one)."""
         row = self.db.query_one("SELECT COUNT(*) AS n FROM accounts")
         return 0 if row is None else int(row["n"])
+
+    def plan_of(self, account_id: str) -> str:
+        """The account's plan (``free``, ``pro`` or ``enterprise``)."""
+        return str(self._account(account_id)["plan"])
+
+    def set_plan(self, account_id: str, plan: str) -> None:
+        """Move the account to another plan (an emulated subscription checkout does this)."""
+        with self.db.transaction() as conn:
+            conn.execute("UPDATE accounts SET plan = ? WHERE id = ?", (plan, account_id))
+
+    def summary(self, account_id: str) -> dict[str, Any]:
+        """``GET /api/account/summary``: who the key belongs to, plan, balance and counts."""
+        account = self._account(account_id)
+        counts = {
+            kind: self._count_live(kind, account_id)
+            for kind in ("projects", "datasets", "models", "deployments")
+        }
+        return {
+            "username": account["username"],
+            "name": account["name"],
+            "accountType": "personal",
+            "plan": account["plan"],
+            "totalBalance": self.store.billing.balance(account_id)["totalBalance"],
+            "counts": counts,
+        }
+
+    def list_keys(self, account_id: str) -> list[dict[str, Any]]:
+        """The account's keys as the API lists them: never the key itself."""
+        rows = self.db.query(
+            "SELECT * FROM api_keys WHERE account_id = ? ORDER BY created_at, id", (account_id,)
+        )
+        return [render_key(row) for row in rows]
+
+    def create_key(self, account_id: str, name: str, scopes: list[str]) -> dict[str, Any]:
+        """A new key with ``scopes`` (empty: all of them); the answer holds the key, once."""
+        if not ids.is_name(name):
+            raise field_error("name", "must be 1-100 printable characters")
+        unknown = sorted(set(scopes) - set(SCOPES))
+        if unknown:
+            raise field_error("scopes", f"unknown scopes {unknown}; known: {list(SCOPES)}")
+        key = ids.new_api_key()
+        chosen = tuple(scope for scope in SCOPES if scope in scopes) or SCOPES
+        key_id = self.add_key(account_id, key, name, chosen)
+        self.store.activity.record(account_id, "created", "apiKey", key_id, name, f"API key '{name}' created")
+        row = self.db.query_one("SELECT * FROM api_keys WHERE id = ?", (key_id,))
+        assert row is not None
+        return render_key(row) | {"key": key}
+
+    def delete_key(self, account_id: str, key_id: str) -> None:
+        """Revoke one of the account's keys; requests with it are 401 from now on."""
+        with self.db.transaction() as conn:
+            row = conn.execute(
+                "SELECT name FROM api_keys WHERE id = ? AND account_id = ?", (key_id, account_id)
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"No API key {key_id}")
+            conn.execute("DELETE FROM api_keys WHERE id = ?", (key_id,))
+            self.store.activity.record(
+                account_id, "deleted", "apiKey", key_id, row["name"], "API key revoked"
+            )
+
+    def export_account(self, account_id: str) -> dict[str, Any]:
+        """The account row and its keys (hashes left out) for a GDPR export."""
+        account = self._account(account_id)
+        return {
+            "id": account["id"],
+            "username": account["username"],
+            "name": account["name"],
+            "plan": account["plan"],
+            "createdAt": account["created_at"],
+            "apiKeys": self.list_keys(account_id),
+        }
+
+    def delete_account(self, account_id: str) -> None:
+        """Remove the account row; every table that references it cascades."""
+        with self.db.transaction() as conn:
+            conn.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
+
+    def _account(self, account_id: str) -> Row:
+        row = self.db.query_one("SELECT * FROM accounts WHERE id = ?", (account_id,))
+        if row is None:
+            raise NotFound("No such account")
+        return row
+
+    def _count_live(self, table: str, account_id: str) -> int:
+        """Rows of ``table`` owned by the account and not in the trash (0 for a missing table)."""
+        columns = {row["name"] for row in self.db.query(f"PRAGMA table_info({table})")}
+        if "account_id" not in columns:
+            return 0
+        where = "account_id = ?" + (" AND trashed_at IS NULL" if "trashed_at" in columns else "")
+        row = self.db.query_one(f"SELECT COUNT(*) AS n FROM {table} WHERE {where}", (account_id,))
+        return 0 if row is None else int(row["n"])
+
+
+def render_key(row: Row) -> dict[str, Any]:
+    """A key as ``GET /api/api-keys`` shows it (the prefix, never the key)."""
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "prefix": row["prefix"],
+        "scopes": loads(row["scopes"]),
+        "createdAt": row["created_at"],
+        "lastUsedAt": row["last_used_at"],
+    }

@@ -1,7 +1,9 @@
-"""What every part of the store shares: the database, the clock, the settings."""
+"""What every part of the store shares: the database, the clock, the settings, paging."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -9,11 +11,16 @@ from typing import TYPE_CHECKING, Any
 from ulplan.emulator.clock import Clock
 from ulplan.emulator.config import EmulatorConfig
 from ulplan.emulator.db import Database
+from ulplan.emulator.errors import InvalidRequest
 
 if TYPE_CHECKING:
     from ulplan.emulator.store import Store
 
 MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+Row = sqlite3.Row
+Render = Callable[[sqlite3.Row], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,19 @@ class Page:
 
 
 @dataclass(frozen=True)
+class PageRequest:
+    """Which page of a list the caller asked for (1-based; ``limit`` 1-100)."""
+
+    page: int = 1
+    limit: int = DEFAULT_PAGE_SIZE
+
+    @property
+    def offset(self) -> int:
+        """Rows to skip."""
+        return (max(self.page, 1) - 1) * self.limit
+
+
+@dataclass(frozen=True)
 class StoreContext:
     """Shared by every sub-store: one database, one clock, one configuration."""
 
@@ -39,6 +59,14 @@ class StoreContext:
     clock: Clock
     config: EmulatorConfig
     files_dir: Path
+
+
+def field_error(field: str, message: str) -> InvalidRequest:
+    """A VALIDATION_ERROR naming one bad field, shaped like FastAPI's own (details.fields)."""
+    return InvalidRequest(
+        f"Invalid value for {field}: {message}",
+        {"fields": [{"field": field, "message": message, "type": "value_error"}]},
+    )
 
 
 class SubStore:
@@ -52,3 +80,26 @@ class SubStore:
         self.db = ctx.db
         self.clock = ctx.clock
         self.config = ctx.config
+
+    def page_of(
+        self,
+        table: str,
+        where: str,
+        params: Sequence[Any],
+        order: str,
+        request: PageRequest,
+        render: Render,
+    ) -> Page:
+        """One page of ``SELECT * FROM table WHERE where ORDER BY order``, rendered.
+
+        ``table``, ``where`` and ``order`` are SQL written by the store, never user input.
+        """
+        limit = max(1, min(request.limit, MAX_PAGE_SIZE))
+        page = max(1, request.page)
+        count = self.db.query_one(f"SELECT COUNT(*) AS n FROM {table} WHERE {where}", params)
+        rows = self.db.query(
+            f"SELECT * FROM {table} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*params, limit, (page - 1) * limit],
+        )
+        total = 0 if count is None else int(count["n"])
+        return Page([render(row) for row in rows], page, limit, total)

@@ -1,11 +1,161 @@
-"""Projects: create, read, update, list, trash (with their models)."""
+"""Projects: containers of models, with unique slugs per account and soft delete."""
 
 from __future__ import annotations
 
-from ulplan.emulator.store.base import SubStore
+from typing import Any
+
+from ulplan.emulator import ids
+from ulplan.emulator.db import loads
+from ulplan.emulator.errors import NotFound
+from ulplan.emulator.store import rules
+from ulplan.emulator.store.base import Page, PageRequest, Row, SubStore
+
+EDITABLE = ("name", "description", "visibility", "tags", "license")
 
 
 class ProjectStore(SubStore):
     """Projects."""
 
-    SCHEMA = ""
+    SCHEMA = """
+    CREATE TABLE IF NOT EXISTS projects (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        slug TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        visibility TEXT NOT NULL DEFAULT 'private',
+        tags TEXT NOT NULL DEFAULT '[]',
+        license TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        trashed_at REAL
+    );
+    CREATE UNIQUE INDEX IF NOT EXISTS projects_slug ON projects(account_id, slug) WHERE trashed_at IS NULL;
+    """
+
+    def list_page(self, account_id: str, request: PageRequest) -> Page:
+        """The account's live projects, oldest first."""
+        where = "account_id = ? AND trashed_at IS NULL"
+        return self.page_of("projects", where, [account_id], "created_at, id", request, self.render)
+
+    def get(self, account_id: str, project_id: str) -> dict[str, Any]:
+        """One live project as the API shows it; NotFound for another account's or a trashed one."""
+        return self.render(self.get_row(account_id, project_id))
+
+    def get_row(self, account_id: str, project_id: str) -> Row:
+        """The project's row; NotFound for another account's or a trashed one."""
+        row = self.db.query_one(
+            "SELECT * FROM projects WHERE id = ? AND account_id = ? AND trashed_at IS NULL",
+            (project_id, account_id),
+        )
+        if row is None:
+            raise NotFound(f"No project {project_id}")
+        return row
+
+    def create(self, account_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """A new project from ``{name, slug?, description?, visibility?, tags?, license?}``."""
+        name = rules.check_name(fields.get("name"))
+        slug = rules.slug_for(fields.get("slug"), name)
+        values = _checked({"visibility": "private", **fields})
+        project_id, now = ids.new_id("project"), self.clock.iso()
+        with self.db.transaction() as conn:
+            rules.insert_or_conflict(
+                conn,
+                "INSERT INTO projects (id, account_id, name, slug, description, visibility, tags, license,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    project_id,
+                    account_id,
+                    name,
+                    slug,
+                    values.get("description", ""),
+                    values["visibility"],
+                    values.get("tags", "[]"),
+                    values.get("license"),
+                    now,
+                    now,
+                ),
+                "project",
+                slug,
+            )
+            self.store.activity.record(
+                account_id, "created", "project", project_id, name, f"Project '{name}' created"
+            )
+        return self.get(account_id, project_id)
+
+    def update(self, account_id: str, project_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """Change the given fields (others stay); records an activity event when anything changed."""
+        values = _checked({key: value for key, value in fields.items() if key in EDITABLE})
+        with self.db.transaction() as conn:
+            row = self.get_row(account_id, project_id)
+            if values:
+                assignments = ", ".join(f"{column} = ?" for column in values)
+                conn.execute(
+                    f"UPDATE projects SET {assignments}, updated_at = ? WHERE id = ?",
+                    (*values.values(), self.clock.iso(), project_id),
+                )
+                name = values.get("name", row["name"])
+                self.store.activity.record(
+                    account_id, "updated", "project", project_id, name, f"Project '{name}' updated"
+                )
+        return self.get(account_id, project_id)
+
+    def trash(self, account_id: str, project_id: str) -> dict[str, Any]:
+        """Move the project and its live models to the trash; ``cascadedModels`` counts them."""
+        with self.db.transaction() as conn:
+            row = self.get_row(account_id, project_id)
+            now = self.clock.now()
+            conn.execute("UPDATE projects SET trashed_at = ? WHERE id = ?", (now, project_id))
+            cascaded = conn.execute(
+                "UPDATE models SET trashed_at = ?, trashed_with = ?"
+                " WHERE project_id = ? AND trashed_at IS NULL",
+                (now, project_id, project_id),
+            ).rowcount
+            self.store.activity.record(
+                account_id,
+                "trashed",
+                "project",
+                project_id,
+                row["name"],
+                f"Project '{row['name']}' moved to the trash with {cascaded} model(s)",
+            )
+        return {"id": project_id, "trashed": True, "cascadedModels": cascaded}
+
+    def render(self, row: Row) -> dict[str, Any]:
+        """A project as the API shows it."""
+        count = self.db.query_one(
+            "SELECT COUNT(*) AS n FROM models WHERE project_id = ? AND trashed_at IS NULL", (row["id"],)
+        )
+        return {
+            "id": row["id"],
+            "name": row["name"],
+            "slug": row["slug"],
+            "description": row["description"],
+            "visibility": row["visibility"],
+            "tags": loads(row["tags"]),
+            "license": row["license"],
+            "modelCount": 0 if count is None else int(count["n"]),
+            "createdAt": row["created_at"],
+            "updatedAt": row["updated_at"],
+        }
+
+    def export_rows(self, account_id: str) -> list[dict[str, Any]]:
+        """Every project of the account, trashed ones included (GDPR export)."""
+        rows = self.db.query("SELECT * FROM projects WHERE account_id = ? ORDER BY created_at", (account_id,))
+        return [self.render(row) | {"trashed": row["trashed_at"] is not None} for row in rows]
+
+
+def _checked(fields: dict[str, Any]) -> dict[str, Any]:
+    """Validated column values for the editable fields present in ``fields``."""
+    values: dict[str, Any] = {}
+    if "name" in fields:
+        values["name"] = rules.check_name(fields["name"])
+    if "description" in fields:
+        values["description"] = rules.check_description(fields["description"])
+    if "visibility" in fields:
+        values["visibility"] = rules.check_choice(fields["visibility"], rules.VISIBILITIES, "visibility")
+    if "tags" in fields:
+        values["tags"] = rules.check_tags(fields["tags"])
+    if "license" in fields:
+        values["license"] = fields["license"]
+    return values
