@@ -13,6 +13,13 @@ WINDOW_PATTERN = re.compile(r"^(\d+)/(\d+(?:\.\d+)?)(s|m|h)?$")
 
 FaultMode = Literal["before", "after", "both"]
 
+# Requests per minute and per day for each plan (API.md "Basics"); enterprise: no limit.
+PLAN_RATE_LIMITS: dict[str, tuple[int, int] | None] = {
+    "free": (60, 1_000),
+    "pro": (300, 50_000),
+    "enterprise": None,
+}
+
 
 @dataclass(frozen=True)
 class SeedKey:

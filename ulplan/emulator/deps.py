@@ -16,6 +16,7 @@ from ulplan.emulator.store import Store
 from ulplan.emulator.store.accounts import Principal
 
 READ_METHODS = frozenset({"GET", "HEAD"})
+ANY_SCOPE = "*"  # any valid key may call (the account summary, which `yolo login` uses to check a key)
 
 
 def store_of(request: Request) -> Store:
@@ -33,7 +34,7 @@ def bearer_key(request: Request) -> str | None:
 
 def allowed(principal: Principal, method: str, scope: str | None, admin_only: bool) -> bool:
     """The scope rule of API.md, in one place."""
-    if "admin" in principal.scopes:
+    if "admin" in principal.scopes or scope == ANY_SCOPE:
         return True
     if admin_only:
         return False
@@ -51,6 +52,7 @@ def requires(scope: str | None, admin_only: bool = False) -> Callable[[Request],
         principal: Principal | None = getattr(request.state, "principal", None)
         if principal is None:
             principal = store_of(request).accounts.authenticate(bearer_key(request))
+        store_of(request).accounts.touch_key(principal.key_id)
         if not allowed(principal, request.method, scope, admin_only):
             needed = "admin" if admin_only else f"{scope or 'read'}/write"
             raise Forbidden(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ulplan.emulator import ids
 from ulplan.emulator.db import dumps, loads
 from ulplan.emulator.errors import NotFound, Unauthorized
-from ulplan.emulator.store.base import Row, SubStore, field_error
+from ulplan.emulator.store.base import Row, StoreContext, SubStore, field_error
+
+if TYPE_CHECKING:
+    from ulplan.emulator.store import Store
 
 SCOPES = ("datasets", "projects", "models", "training", "exports", "deployments", "read", "write", "admin")
 SIGNUP_CREDIT_MICRO_USD = 5_000_000  # every new account starts with $5.00 of credit
@@ -49,6 +52,10 @@ class AccountStore(SubStore):
         last_used_at TEXT
     );
     """
+
+    def __init__(self, ctx: StoreContext, store: Store) -> None:
+        super().__init__(ctx, store)
+        self._touched: dict[str, float] = {}
 
     def create_account(self, plan: str, username: str | None = None) -> str:
         """A new account with the signup credit; returns its id."""
@@ -100,7 +107,11 @@ class AccountStore(SubStore):
         )
 
     def touch_key(self, key_id: str) -> None:
-        """Record the key's last use."""
+        """Record the key's last use (at most once a second per key, to spare the writer)."""
+        now = self.clock.now()
+        if now - self._touched.get(key_id, 0.0) < 1.0:
+            return
+        self._touched[key_id] = now
         with self.db.transaction() as conn:
             conn.execute("UPDATE api_keys SET last_used_at = ? WHERE id = ?", (self.clock.iso(), key_id))
 

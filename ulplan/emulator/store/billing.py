@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ulplan.emulator import ids
+from ulplan.emulator.config import PLAN_RATE_LIMITS
 from ulplan.emulator.errors import Conflict, InsufficientCredits, NotFound
 from ulplan.emulator.store.base import Page, PageRequest, Row, SubStore, field_error
 
@@ -222,4 +223,21 @@ def render_transaction(row: Row) -> dict[str, Any]:
         "description": row["description"],
         "reference": row["reference"],
         "createdAt": row["created_at"],
+    }
+
+
+def usage_summary(store: Any, account_id: str) -> dict[str, Any]:
+    """``GET /api/billing/usage-summary``: the plan, its limits, and what the account uses."""
+    plan = store.accounts.plan_of(account_id)
+    rate = PLAN_RATE_LIMITS.get(plan)
+    counts = store.accounts.summary(account_id)["counts"]
+    return {
+        "plan": plan,
+        "limits": {
+            "requestsPerMinute": None if rate is None else rate[0],
+            "requestsPerDay": None if rate is None else rate[1],
+            "storageBytes": store.storage.limit_of(account_id),
+        },
+        "usage": {"storageBytes": store.blobs.used_bytes(account_id), **counts},
+        "balance": store.billing.balance(account_id),
     }

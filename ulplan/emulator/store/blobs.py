@@ -115,9 +115,13 @@ class BlobStore(SubStore):
 
     def sign(self, base_url: str, path: str) -> str:
         """``base_url + path`` with ``expires`` and an HMAC ``signature`` over both."""
+        return self.sign_with_expiry(base_url, path)[0]
+
+    def sign_with_expiry(self, base_url: str, path: str) -> tuple[str, int]:
+        """A signed URL for ``path`` and the epoch second it expires at."""
         expires = int(self.clock.now()) + URL_LIFETIME_SECONDS
         query = urlencode({"expires": expires, "signature": self._signature(path, expires)})
-        return f"{base_url.rstrip('/')}{path}?{query}"
+        return f"{base_url.rstrip('/')}{path}?{query}", expires
 
     def check_signature(self, path: str, expires: int, signature: str) -> None:
         """NotFound unless ``signature`` was made by ``sign`` for this path and has not expired.
