@@ -40,13 +40,15 @@ def resolve_model_file(
     path = (manifest.parent / Path(written).expanduser()).resolve()
     if not path.is_file():
         what = "is not a file" if path.exists() else "does not exist"
-        diags.error(f'model file "{written}" {what}', where, f"Looked for {path}.")
+        hint = "Paths are relative to the folder of the manifest file that names them."
+        diags.error(f'model file "{written}" {what}', where, hint)
         return None
     if not allow_outside and not path.is_relative_to(root):
         diags.error(
-            f'model file "{written}" is outside the manifest folder {root}',
+            f'model file "{written}" is outside the manifest folder',
             where,
-            "Move it inside, or pass --allow-outside-files if that is intended.",
+            "Keep files beside the manifests so a checkout is complete, "
+            "or pass --allow-outside-files if that is intended.",
         )
         return None
     if path.suffix != ".pt":

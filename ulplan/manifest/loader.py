@@ -14,14 +14,14 @@ from ulplan.graph import Graph
 from ulplan.manifest import linking
 from ulplan.manifest.diagnostics import Diagnostics, sort_key
 from ulplan.manifest.discovery import display_path, find_files, manifest_root
-from ulplan.manifest.documents import Entries, Entry, duplicates, read_document
+from ulplan.manifest.documents import Entries, duplicates, read_document
 from ulplan.manifest.enums import SECTIONS
 from ulplan.manifest.files import resolve_model_file
 from ulplan.manifest.loaded import LoadedManifests, LoadOptions, OutputSpec, ResourceSpec
 from ulplan.manifest.resources import Draft, build_draft
 from ulplan.manifest.specs import ModelSpec, VariableSpec
 from ulplan.manifest.substitution import Substitution
-from ulplan.manifest.validation import validate
+from ulplan.manifest.validation import Place, validate
 from ulplan.manifest.variables import Variable, resolve_values
 from ulplan.manifest.yamlsource import load_yaml
 
@@ -88,10 +88,12 @@ class _Loader:
         declared: dict[str, Variable] = {}
         for entry in entries:
             body = {} if entry.body is None else entry.body
-            spec = validate(VariableSpec, body, entry.doc, entry.path, f"variable {entry.name}", self.diags)
+            place = Place(entry.doc, entry.path, f"variable.{entry.name}")
+            spec = validate(VariableSpec, body, place, self.diags)
             if spec is not None:
                 has_default = spec.default is not None
-                declared[entry.name] = Variable(entry.name, spec, has_default, entry.location)
+                default_at = entry.doc.value_at((*entry.path, "default")) if has_default else None
+                declared[entry.name] = Variable(entry.name, spec, has_default, entry.location, default_at)
         self._declared = {e.name for e in entries}
         opts = self.options
         values = resolve_values(declared, opts.variables, list(opts.var_files), opts.environ, self.diags)
@@ -108,14 +110,20 @@ class _Loader:
         return f"{SECTIONS[section]}.{name}" if section in SECTIONS else None
 
     def _check_slugs(self, drafts: dict[str, Draft]) -> None:
-        # Slugs are unique per account and kind on the platform; models only per project.
-        def scope(entry: Entry) -> Any:
-            draft = drafts[f"{SECTIONS[entry.section]}.{entry.name}"]
+        """Slugs are unique per account and kind on the platform; models only per project."""
+        seen: dict[Any, Draft] = {}
+        for draft in drafts.values():
+            if draft.kind == "export":
+                continue  # exports have no slug
             project = draft.spec.project if isinstance(draft.spec, ModelSpec) else None
-            return (draft.kind, project, draft.slug)
-
-        with_slug = [d.entry for d in drafts.values() if d.kind != "export"]
-        duplicates(with_slug, lambda e: f"{SECTIONS[e.section]} slug for", scope, self.diags)
+            first = seen.setdefault((draft.kind, project, draft.slug), draft)
+            if first is not draft:
+                self.diags.error(
+                    f'{draft.address}: slug "{draft.slug}" is also the slug of {first.address}',
+                    draft.entry.location,
+                    f"{first.address} is defined at {first.entry.location}; "
+                    "slugs must differ within a kind (for models, within a project).",
+                )
 
     def _finish(self, drafts: dict[str, Draft], links: linking.Links) -> None:
         for address, draft in drafts.items():

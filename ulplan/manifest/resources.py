@@ -11,7 +11,7 @@ from ulplan.manifest.documents import Entry
 from ulplan.manifest.enums import SECTIONS, SLUG_MAX_LENGTH, SLUG_PATTERN
 from ulplan.manifest.specs import SPEC_TYPES, AnySpec, Lifecycle
 from ulplan.manifest.substitution import Substitution
-from ulplan.manifest.validation import validate
+from ulplan.manifest.validation import Place, validate
 
 _SLUG = re.compile(SLUG_PATTERN)
 
@@ -45,7 +45,8 @@ def build_draft(entry: Entry, subst: Substitution, diags: Diagnostics) -> Draft 
     body = subst.apply(body, entry.doc, entry.path)
     lifecycle = _lifecycle(entry, kind, body.pop("lifecycle", None), subst, diags)
     model = SPEC_TYPES[kind]
-    spec = validate(model, body, entry.doc, entry.path, address, diags, subst.failed)
+    place = Place(entry.doc, entry.path, address, skip=subst.failed, extra_keys=("lifecycle",))
+    spec = validate(model, body, place, diags)
     slug = _slug(entry, spec, address, diags)
     if spec is None or lifecycle is None or slug is None:
         return None
@@ -57,7 +58,8 @@ def _lifecycle(
 ) -> Lifecycle | None:
     address = f"{kind}.{entry.name}"
     base = (*entry.path, "lifecycle")
-    lifecycle = validate(Lifecycle, {} if raw is None else raw, entry.doc, base, address, diags, subst.failed)
+    place = Place(entry.doc, base, address, within=("lifecycle",), skip=subst.failed)
+    lifecycle = validate(Lifecycle, {} if raw is None else raw, place, diags)
     if lifecycle is None:
         return None
     fields = list(SPEC_TYPES[kind].model_fields)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ulplan.manifest.diagnostics import Diagnostics, did_you_mean
-from ulplan.manifest.interpolate import InterpolationError, Placeholder, expand, parse
+from ulplan.manifest.interpolate import InterpolationError, Placeholder, Segment, expand, parse
 from ulplan.manifest.yamlsource import YamlDocument, YamlPath
 
 
@@ -39,32 +39,42 @@ class Substitution:
             return [self.apply(item, doc, (*path, index)) for index, item in enumerate(value)]
         if not isinstance(value, str) or "$" not in value:
             return value
+        problems: list[str] = []
         try:
-            for segment in parse(value):
-                if isinstance(segment, Placeholder) and not segment.is_static:
-                    self.live.append(LiveReference(segment, doc, path))
-            return expand(value, self._lookup, keep_live=True)
-        except _Quiet:
-            self.failed.add(path)
-            return value
+            segments = parse(value)
         except InterpolationError as exc:
+            problems.append(str(exc))
+            segments = []
+        for segment in segments:
+            if isinstance(segment, Placeholder):
+                if not segment.is_static:
+                    self.live.append(LiveReference(segment, doc, path))
+                elif (problem := self._problem(segment)) is not None:
+                    problems.append(problem)
+        if problems or self._quiet(segments):
             self.failed.add(path)
-            self.diags.error(str(exc), doc.value_at(path))
+            for problem in problems:
+                self.diags.error(problem, doc.value_at(path))
             return value
+        return expand(value, self._lookup, keep_live=True)
+
+    def _quiet(self, segments: list[Segment]) -> bool:
+        """True when a variable used here has no value (reported at its declaration)."""
+        return any(
+            isinstance(s, Placeholder) and s.kind == "var" and s.name not in self.variables for s in segments
+        )
+
+    def _problem(self, placeholder: Placeholder) -> str | None:
+        if placeholder.kind == "env":
+            if placeholder.name not in self.environ:
+                return f'environment variable "{placeholder.name}" is not set'
+            return None
+        if placeholder.name in self.variables or placeholder.name in self.declared:
+            return None
+        hint = did_you_mean(placeholder.name, self.declared)
+        return f'unknown variable "{placeholder.name}"' + (f"; {hint}" if hint else "")
 
     def _lookup(self, placeholder: Placeholder) -> Any:
         if placeholder.kind == "env":
-            if placeholder.name not in self.environ:
-                raise InterpolationError(f'environment variable "{placeholder.name}" is not set')
             return self.environ[placeholder.name]
-        if placeholder.name in self.variables:
-            return self.variables[placeholder.name]
-        if placeholder.name in self.declared:
-            # Declared without a value: already reported at the declaration.
-            raise _Quiet()
-        hint = did_you_mean(placeholder.name, self.declared)
-        raise InterpolationError(f'unknown variable "{placeholder.name}"' + (f"; {hint}" if hint else ""))
-
-
-class _Quiet(InterpolationError):
-    """A failure already reported elsewhere."""
+        return self.variables[placeholder.name]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -32,38 +33,37 @@ _SCALAR_ERRORS = {
 }
 
 
-def validate(
-    model: type[M],
-    data: Any,
-    doc: YamlDocument,
-    base: YamlPath,
-    subject: str,
-    diags: Diagnostics,
-    skip: Collection[YamlPath] = (),
-) -> M | None:
-    """``model`` validated from ``data`` (found at ``base`` in ``doc``), or None with diagnostics.
+@dataclass(frozen=True)
+class Place:
+    """Where validated data sits: its document, its path there, and how to name it.
 
-    Errors at a path in ``skip`` (already reported, e.g. a failed interpolation) are not
-    reported again.
+    ``subject`` starts every message (``model.traffic-yolo``); ``within`` is the part of
+    ``base`` shown in field paths (``lifecycle`` for a lifecycle block); ``skip`` holds
+    paths already reported (a failed interpolation); ``extra_keys`` are keys the caller
+    accepts beside the model's fields (``lifecycle``), offered in "did you mean".
     """
+
+    doc: YamlDocument
+    base: YamlPath
+    subject: str
+    within: YamlPath = ()
+    skip: Collection[YamlPath] = ()
+    extra_keys: tuple[str, ...] = ()
+
+
+def validate(model: type[M], data: Any, place: Place, diags: Diagnostics) -> M | None:
+    """``model`` validated from ``data`` (found at ``place``), or None with diagnostics."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        errors = [
-            e for e in exc.errors(include_url=False) if (*base, *_data_path(data, e["loc"])) not in skip
-        ]
-        report(errors, model, data, doc, base, subject, diags)
+        errors = exc.errors(include_url=False)
+        kept = [e for e in errors if (*place.base, *_data_path(data, e["loc"])) not in place.skip]
+        report(kept, model, data, place, diags)
         return None
 
 
 def report(
-    errors: Sequence[ErrorDetails],
-    model: type[BaseModel],
-    data: Any,
-    doc: YamlDocument,
-    base: YamlPath,
-    subject: str,
-    diags: Diagnostics,
+    errors: Sequence[ErrorDetails], model: type[BaseModel], data: Any, place: Place, diags: Diagnostics
 ) -> None:
     """One diagnostic per offending place (union members' errors are merged)."""
     grouped: dict[tuple[YamlPath, str], list[ErrorDetails]] = {}
@@ -73,31 +73,30 @@ def report(
         if group == "missing":
             path = (*path, str(error["loc"][-1]))
         grouped.setdefault((path, group), []).append(error)
+    doc, base, subject = place.doc, place.base, place.subject
     for (path, group), items in grouped.items():
+        shown = (*place.within, *path)
         if group == "extra_forbidden":
-            _unknown_key(items[0], model, doc, base, path, subject, diags)
+            _unknown_key(items[0], model, place, path, diags)
         elif group == "missing":
             where = doc.key_at((*base, *path[:-1]))
-            diags.error(f'{subject}: missing required key "{_dotted(path)}"', where)
+            diags.error(f'{subject}: missing required key "{_dotted(shown)}"', where)
         else:
-            diags.error(f"{subject}: {_prefix(path)}{_message(items)}", doc.value_at((*base, *path)))
+            diags.error(f"{subject}: {_prefix(shown)}{_message(items)}", doc.value_at((*base, *path)))
 
 
 def _unknown_key(
-    error: ErrorDetails,
-    model: type[BaseModel],
-    doc: YamlDocument,
-    base: YamlPath,
-    path: YamlPath,
-    subject: str,
-    diags: Diagnostics,
+    error: ErrorDetails, model: type[BaseModel], place: Place, path: YamlPath, diags: Diagnostics
 ) -> None:
     key = str(error["loc"][-1])
-    fields = sorted(_fields_at(model, error["loc"][:-1]))
-    hint = did_you_mean(key, fields) or ("Valid keys: " + ", ".join(fields) if fields else "")
-    inside = _dotted(path[:-1])
+    fields = _fields_at(model, error["loc"][:-1])
+    if len(path) == 1:
+        fields |= set(place.extra_keys)
+    ordered = sorted(fields)
+    hint = did_you_mean(key, ordered) or ("Valid keys: " + ", ".join(ordered) if ordered else "")
+    inside = _dotted((*place.within, *path[:-1]))
     where = f" in {inside}" if inside else ""
-    diags.error(f'{subject}: unknown key "{key}"{where}', doc.key_at((*base, *path)), hint)
+    diags.error(f'{place.subject}: unknown key "{key}"{where}', place.doc.key_at((*place.base, *path)), hint)
 
 
 def _message(items: list[ErrorDetails]) -> str:

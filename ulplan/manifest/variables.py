@@ -29,6 +29,7 @@ class Variable:
     spec: VariableSpec
     has_default: bool
     location: SourceLocation
+    default_location: SourceLocation | None = None
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def resolve_values(
     sources: dict[str, _Value] = {}
     for name, variable in declared.items():
         if variable.has_default:
-            sources[name] = _Value(variable.spec.default, "its default", variable.location)
+            sources[name] = _Value(variable.spec.default, "its default", variable.default_location)
     for name in declared:
         env_name = ENV_PREFIX + name
         if env_name in environ:
@@ -116,7 +117,7 @@ def _converted(
             values[name] = convert(source.value, variable.spec.type)
         except ValueError as exc:
             where = source.location or variable.location
-            diags.error(f'variable "{name}" from {source.source}: {exc} ({variable.spec.type})', where)
+            diags.error(f'variable "{name}" from {source.source}: {exc} (type {variable.spec.type})', where)
     return values
 
 

@@ -118,12 +118,14 @@ def load_yaml(file: Path, diags: Diagnostics, display: Path | None = None) -> Ya
         node = loader.get_single_node()
         doc = YamlDocument(shown, None)
         if node is not None:
-            doc.data = _Converter(doc, loader).convert(node, ())
+            doc.data = _Converter(doc, loader, diags).convert(node, ())
         return doc
     except _LimitExceeded as exc:
         diags.error(f"YAML too large or too deeply nested: {exc.message}", location_of(shown, exc.mark))
     except yaml.MarkedYAMLError as exc:
-        diags.error(_yaml_summary(exc), location_of(shown, exc.problem_mark or exc.context_mark))
+        diags.error(
+            _yaml_summary(exc), location_of(shown, exc.problem_mark or exc.context_mark), _context(exc)
+        )
     except yaml.YAMLError as exc:
         diags.error(f"invalid YAML: {exc}", SourceLocation(shown, 1, 1))
     finally:
@@ -150,20 +152,36 @@ def _read_text(file: Path, shown: Path, diags: Diagnostics) -> str | None:
 
 
 def _yaml_summary(exc: yaml.MarkedYAMLError) -> str:
-    problem = exc.problem or "malformed document"
-    if exc.context:
-        return f"invalid YAML: {problem} ({exc.context})"
-    return f"invalid YAML: {problem}"
+    return f"invalid YAML: {exc.problem or 'malformed document'}"
+
+
+def _context(exc: yaml.MarkedYAMLError) -> str:
+    """Where the construct that went wrong began, when PyYAML knows (an unclosed quote...)."""
+    if not exc.context:
+        return ""
+    mark = exc.context_mark
+    context = exc.context[:1].upper() + exc.context[1:]
+    if mark is None or (exc.problem_mark is not None and mark.line == exc.problem_mark.line):
+        return context + "."
+    return f"{context} that began at line {mark.line + 1}, column {mark.column + 1}."
 
 
 class _Converter:
-    """Turns a composed node graph into plain values, recording positions, within budget."""
+    """Turns a composed node graph into plain values, recording positions, within budget.
 
-    def __init__(self, doc: YamlDocument, loader: _BoundedLoader) -> None:
+    Problems that leave the rest of the file readable (a duplicate key, an unsupported
+    tag) are recorded and the conversion goes on, so one run reports them all.
+    """
+
+    def __init__(self, doc: YamlDocument, loader: _BoundedLoader, diags: Diagnostics) -> None:
         self.doc = doc
         self.loader = loader
+        self.diags = diags
         self.made = 0
         self.active: set[int] = set()
+
+    def _error(self, summary: str, node: yaml.Node) -> None:
+        self.diags.error(summary, location_of(self.doc.file, node.start_mark))
 
     def convert(self, node: yaml.Node, path: YamlPath) -> Any:
         self.made += 1
@@ -182,25 +200,27 @@ class _Converter:
         finally:
             self.active.discard(id(node))
 
-    def _check_tag(self, node: yaml.Node, allowed: set[str] | str) -> None:
+    def _tag_ok(self, node: yaml.Node, allowed: set[str] | str) -> bool:
         if node.tag == allowed or node.tag in allowed:
-            return
-        raise yaml.constructor.ConstructorError(
-            None, None, f"unsupported YAML tag {node.tag!r}: only plain values are allowed", node.start_mark
-        )
+            return True
+        self._error(f"unsupported YAML tag {node.tag!r}: only plain values are allowed", node)
+        return False
 
     def _scalar(self, node: yaml.Node) -> Any:
         if node.tag == _TIMESTAMP:
             return node.value  # a date stays the text written, not a datetime
-        self._check_tag(node, _PLAIN_TAGS)
+        if not self._tag_ok(node, _PLAIN_TAGS):
+            return None
         return self.loader.construct_object(node)
 
-    def _sequence(self, node: yaml.SequenceNode, path: YamlPath) -> list[Any]:
-        self._check_tag(node, _SEQ)
+    def _sequence(self, node: yaml.SequenceNode, path: YamlPath) -> list[Any] | None:
+        if not self._tag_ok(node, _SEQ):
+            return None
         return [self.convert(item, (*path, index)) for index, item in enumerate(node.value)]
 
-    def _mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict[str, Any]:
-        self._check_tag(node, _MAP)
+    def _mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict[str, Any] | None:
+        if not self._tag_ok(node, _MAP):
+            return None
         result: dict[str, Any] = {}
         explicit: set[str] = set()
         for key_node, value_node in node.value:
@@ -208,14 +228,14 @@ class _Converter:
                 self._merge(result, explicit, value_node, path)
                 continue
             key = self._key(key_node)
-            key_location = location_of(self.doc.file, key_node.start_mark)
+            if key is None:
+                continue
             if key in explicit:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f'duplicate key "{key}" (first at line {self.doc.keys[(*path, key)].line})',
-                    key_node.start_mark,
-                )  # fmt: skip
+                first = self.doc.keys[(*path, key)]
+                self._error(f'duplicate key "{key}" (the first, at line {first.line}, is kept)', key_node)
+                continue
             explicit.add(key)
-            self.doc.keys[(*path, key)] = key_location
+            self.doc.keys[(*path, key)] = location_of(self.doc.file, key_node.start_mark)
             self.doc.values.pop((*path, key), None)  # a merged value's place gives way
             result[key] = self.convert(value_node, (*path, key))
         return result
@@ -225,18 +245,15 @@ class _Converter:
         sources = source.value if isinstance(source, yaml.SequenceNode) else [source]
         for item in sources:
             if not isinstance(item, yaml.MappingNode):
-                raise yaml.constructor.ConstructorError(
-                    None, None, "a merge key (<<) takes a mapping or a list of mappings", item.start_mark
-                )
-            merged = self._mapping(item, path)
-            for key, value in merged.items():
+                self._error("a merge key (<<) takes a map or a list of maps", item)
+                continue
+            for key, value in (self._mapping(item, path) or {}).items():
                 if key not in explicit and key not in result:
                     result[key] = value
 
-    def _key(self, node: yaml.Node) -> str:
+    def _key(self, node: yaml.Node) -> str | None:
         if not isinstance(node, yaml.ScalarNode):
-            raise yaml.constructor.ConstructorError(
-                None, None, "a mapping key must be plain text, not a list or a map", node.start_mark
-            )
+            self._error("a mapping key must be plain text, not a list or a map", node)
+            return None
         self.made += 1
         return str(node.value)
