@@ -17,12 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 from ulplan.apply_steps import StepRunner
 from ulplan.changes import Action, Plan, ResourceChange
+from ulplan.errors import UlplanError
 from ulplan.events import Reporter
 from ulplan.freshness import check_fresh
+from ulplan.resources import resource_type
+from ulplan.state import ResourceState
 from ulplan.waits import DEFAULT_TIMEOUTS
 
 if TYPE_CHECKING:
     from ulplan.client import PlatformClient
+    from ulplan.manifest.loaded import LoadedManifests
     from ulplan.state import StateBackend
 
 
@@ -209,3 +213,51 @@ def dependencies(nodes: list[ResourceChange]) -> dict[str, set[str]]:
             if target_change is not None and target_change.action in (Action.DELETE, Action.REPLACE):
                 deps[target].add(change.address)
     return deps
+
+
+class ImportRefusedError(UlplanError):
+    """``ulplan import`` cannot adopt the object as asked."""
+
+
+def import_resource(
+    manifests: LoadedManifests, address: str, resource_id: str, client: PlatformClient, backend: StateBackend
+) -> ResourceState:
+    """Record the live object ``resource_id`` as ``address``, exactly as a create would.
+
+    The recorded attributes are the live ones, so the next plan shows precisely where
+    the manifest and the object differ (nothing, when they match). The caller holds the lock.
+    """
+    from ulplan.client.errors import NotFoundError
+
+    spec = manifests.resources.get(address)
+    if spec is None:
+        raise ImportRefusedError(f"no resource {address} in the manifests: add it there first, then import it")
+    state = backend.read()
+    if address in state.resources:
+        managed = state.resources[address].id
+        raise ImportRefusedError(f"{address} is already managed (id {managed}); `ulplan state rm {address}` first")
+    owner = next((e.address for e in state.resources.values() if e.id == resource_id), None)
+    if owner is not None:
+        raise ImportRefusedError(f"{resource_id} is already managed as {owner}")
+    kind = resource_type(spec.kind)
+    try:
+        raw = kind.get_live(client, resource_id)
+    except NotFoundError:
+        raise ImportRefusedError(f"there is no {spec.kind} with id {resource_id} on the platform") from None
+    status = client.training.status(resource_id) if kind.training_needed(spec) else None
+    extras = {"training": status.model_dump(mode="json") if status is not None else None}
+    attributes = kind.comparable(raw, None, extras)
+    entry = ResourceState(
+        address=address,
+        kind=spec.kind,
+        name=spec.name,
+        id=resource_id,
+        attributes={k: v for k, v in attributes.items() if v is not None},
+        file_sha256=attributes.get("fileSha256"),
+        dependencies=sorted(spec.depends_on),
+        slug=raw.get("slug") or spec.slug,
+        updated_at=raw.get("updatedAt"),
+    )
+    state.set(entry)
+    backend.write(state)
+    return entry

@@ -115,7 +115,7 @@ class StepRunner:
 
     def _replace(self, kind: ResourceType, change: ResourceChange, after: Raw, ctx: OperationContext) -> str:
         old_id = str(change.resource_id)
-        if change.extra.get("createBeforeDestroy"):
+        if change.extra.get("create_before_destroy"):
             new = self._create(kind, change, after, ctx)
             kind.delete(ctx, old_id)
             return str(new["id"])

@@ -281,7 +281,7 @@ class _Planner:
             "template": template,
             "slug": spec.slug,
             "known": self.known[spec.address].attributes,
-            "createBeforeDestroy": spec.lifecycle.create_before_destroy,
+            "create_before_destroy": spec.lifecycle.create_before_destroy,
         }
         if adopted:
             extra["adopt"] = True
