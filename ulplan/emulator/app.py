@@ -17,6 +17,8 @@ from ulplan.emulator.clock import Clock
 from ulplan.emulator.config import EmulatorConfig
 from ulplan.emulator.envelope import error_body
 from ulplan.emulator.errors import PlatformFault, RateLimited
+from ulplan.emulator.faults import FaultMiddleware
+from ulplan.emulator.ratelimit import RateLimitMiddleware
 from ulplan.emulator.routes import (
     account,
     activity,
@@ -88,6 +90,9 @@ def create_app(config: EmulatorConfig, clock: Clock | None = None) -> FastAPI:
     app.state.store = store
     app.state.config = config
     _install_error_handlers(app)
+    # The last added is outermost: rate limiting sees (and adds headers to) injected faults.
+    app.add_middleware(FaultMiddleware, config=config)
+    app.add_middleware(RateLimitMiddleware, store=store, config=config)
     app.include_router(health.router)
     for module in (
         account,
