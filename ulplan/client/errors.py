@@ -15,6 +15,7 @@
         │   ├── PayloadTooLargeError            PAYLOAD_TOO_LARGE      413
         │   ├── RateLimitedError                RATE_LIMITED           429  (.retry_after)
         │   └── InternalError                   INTERNAL_ERROR         500 and any other 5xx
+        ├── UnexpectedResponseError             a success answer not shaped as API.md says
         └── TransportError                      no usable answer came back
             ├── PlatformConnectionError         connect/read/write failed, protocol error
             │   └── PlatformUnreachableError    no connection made: nothing was sent
@@ -168,6 +169,12 @@ class InternalError(APIError):
     """INTERNAL_ERROR (500) or any other 5xx answer, after retries."""
 
     default_code = "INTERNAL_ERROR"
+
+
+class UnexpectedResponseError(PlatformError):
+    """A success answer whose data does not have the shape of the documented object."""
+
+    default_code = "UNEXPECTED_RESPONSE"
 
 
 class TransportError(PlatformError):

@@ -6,7 +6,10 @@ from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
+import pydantic
+
 from ulplan.client.envelope import ApiResponse
+from ulplan.client.errors import UnexpectedResponseError
 from ulplan.client.models import ApiObject, Deleted, Page, PageMeta
 from ulplan.client.transport import Transport
 
@@ -32,12 +35,25 @@ def segment(value: str) -> str:
 
 def parse(model: type[T], data: Any) -> T:
     """Validate one API object into its model."""
-    return model.model_validate(data)
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise _unexpected(model, exc) from exc
 
 
 def parse_list(model: type[T], data: Any) -> list[T]:
     """Validate a list of API objects (``None`` is an empty list)."""
-    return [model.model_validate(item) for item in data or []]
+    if not isinstance(data, list | type(None)):
+        raise UnexpectedResponseError(f"expected a list of {model.__name__}, got {type(data).__name__}")
+    return [parse(model, item) for item in data or []]
+
+
+def _unexpected(model: type[ApiObject], exc: pydantic.ValidationError) -> UnexpectedResponseError:
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in error['loc']) or '(object)'}: {error['msg']}"
+        for error in exc.errors()[:5]
+    )
+    return UnexpectedResponseError(f"the platform's {model.__name__} is not as documented: {problems}")
 
 
 def parse_page(model: type[T], response: ApiResponse, page: int, limit: int) -> Page[T]:
