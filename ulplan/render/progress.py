@@ -173,16 +173,16 @@ class LiveReporter:
 
     def finished(self, address: str, action: Action, resource_id: str | None) -> None:
         """Print ``✓ address: Creation complete after 3s [id=...]`` above the display."""
-        ident = f" [id={_escape(resource_id)}]" if resource_id else ""
-        self._done(address, f"[green]✓[/] {address}: {DONE[action]} after {{elapsed}}{ident}")
+        ident = f" [id={resource_id}]" if resource_id else ""
+        self._done(address, "✓", "green", f"{address}: {DONE[action]} after {{elapsed}}{ident}")
 
     def failed(self, address: str, action: Action, error: str) -> None:
         """Print the failure above the display."""
-        self._done(address, f"[red]✗[/] {address}: {action.value} failed: {_escape(error)}")
+        self._done(address, "✗", "red", f"{address}: {action.value} failed: {error}")
 
     def skipped(self, address: str, action: Action, because: str) -> None:
         """Print the skip above the display."""
-        self._done(address, f"[yellow]-[/] {address}: {action.value} skipped ({_escape(because)})")
+        self._done(address, "-", "yellow", f"{address}: {action.value} skipped ({because})")
 
     def close(self) -> None:
         """Stop the live display (idempotent)."""
@@ -192,11 +192,15 @@ class LiveReporter:
             if live is not None:
                 live.stop()
 
-    def _done(self, address: str, markup: str) -> None:
+    def _done(self, address: str, symbol: str, style: str, message: str) -> None:
+        from rich.text import Text
+
         with self._lock:
             entry = self._in_flight.pop(address, None)
         took = elapsed(time.monotonic() - entry.since) if entry else "0s"
-        self._console.print(markup.replace("{elapsed}", took), highlight=False)
+        # Text, not markup: errors and ids may hold brackets that markup would swallow.
+        line = Text.assemble((symbol, style), " ", message.replace("{elapsed}", took))
+        self._console.print(line, highlight=False)
 
     def _ensure_live(self) -> None:
         with self._start_lock:
@@ -232,12 +236,6 @@ def _flight_row(address: str, entry: _InFlight) -> list[RenderableType]:
         bar = ProgressBar(total=1.0, completed=max(0.0, min(1.0, progress.fraction)), width=24)
     status = describe_progress(progress) if progress is not None else f"{ONGOING[entry.action]}..."
     return [Spinner("dots"), address, bar, f"{status} [{took}]"]
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
 
 
 def make_reporter(stream_is_tty: bool, color: bool) -> Reporter:
