@@ -61,8 +61,6 @@ class Reference(Spec):
     def _from_text(cls, data: Any) -> Any:
         if isinstance(data, str):
             return {"name": data}
-        if isinstance(data, dict) and "name" in data:
-            raise PydanticCustomError("reference", "write a reference as a plain name, or as {id: ...}")
         return data
 
     @model_validator(mode="after")
