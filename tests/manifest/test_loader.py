@@ -166,9 +166,8 @@ def test_raise_for_errors_carries_every_diagnostic(tmp_path: Path) -> None:
 def test_diagnostic_format_and_json(tmp_path: Path) -> None:
     loaded = load(write(tmp_path, {"main.yaml": "projects:\n  p: {visibility: hidden}\n"}))
     diagnostic = loaded.diagnostics[0]
-    assert diagnostic.format().endswith(
-        'main.yaml:2:19: error: project.p: visibility: "hidden" is not a known visibility (one of public, private)'
-    )
+    message = 'project.p: visibility: "hidden" is not a known visibility (one of public, private)'
+    assert diagnostic.format() == f"{tmp_path / 'main.yaml'}:2:19: error: {message}"
     assert diagnostic.to_json()["line"] == 2 and diagnostic.to_json()["column"] == 19
 
 
