@@ -64,7 +64,7 @@ def render_apply_summary(results: Iterable[ResultLike], destroy: bool = False) -
         f"Resources: {tally}."
     ]
     lines += [f"  ✗ {r.address} ({r.action.value}): {r.error or 'failed'}" for r in failed]
-    lines += [f"  - {r.address} skipped: {r.error or 'a dependency failed'}" for r in skipped]
+    lines += [f"  - {r.address} skipped: {r.error or 'not started'}" for r in skipped]
     return "\n".join(lines)
 
 
