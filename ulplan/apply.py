@@ -49,6 +49,11 @@ class ResourceResult:
     resource_id: str | None = None
     error: str | None = None
 
+    @property
+    def outcome(self) -> str:
+        """succeeded, failed or skipped, as the apply summary counts them."""
+        return {"ok": "succeeded", "failed": "failed"}.get(self.status, "skipped")
+
 
 @dataclass
 class ApplyResult:
@@ -76,23 +81,6 @@ class ApplyResult:
     def skipped(self) -> list[ResourceResult]:
         """The steps not attempted (a dependency failed, or the run was interrupted)."""
         return [r for r in self.results if r.status in ("skipped", "not started")]
-
-    def summary(self) -> str:
-        """``Apply complete! Resources: 2 added, ...`` or the failures, one per line."""
-        counts = (
-            f"{self.count(Action.CREATE)} added, {self.count(Action.UPDATE)} changed, "
-            f"{self.count(Action.REPLACE)} replaced, {self.count(Action.DELETE)} destroyed"
-        )
-        if self.ok:
-            return f"Apply complete! Resources: {counts}."
-        head = "Apply interrupted" if self.interrupted else "Apply failed"
-        lines = [f"{head}. Resources: {counts}."]
-        lines += [f"  {r.address}: {r.error}" for r in self.failed]
-        lines += [
-            f"  {r.address}: {r.status} ({r.error})" if r.error else f"  {r.address}: {r.status}"
-            for r in self.skipped
-        ]
-        return "\n".join(lines)
 
 
 def needs_work(change: ResourceChange) -> bool:
@@ -231,11 +219,15 @@ def import_resource(
 
     spec = manifests.resources.get(address)
     if spec is None:
-        raise ImportRefusedError(f"no resource {address} in the manifests: add it there first, then import it")
+        raise ImportRefusedError(
+            f"no resource {address} in the manifests: add it there first, then import it"
+        )
     state = backend.read()
     if address in state.resources:
         managed = state.resources[address].id
-        raise ImportRefusedError(f"{address} is already managed (id {managed}); `ulplan state rm {address}` first")
+        raise ImportRefusedError(
+            f"{address} is already managed (id {managed}); `ulplan state rm {address}` first"
+        )
     owner = next((e.address for e in state.resources.values() if e.id == resource_id), None)
     if owner is not None:
         raise ImportRefusedError(f"{resource_id} is already managed as {owner}")

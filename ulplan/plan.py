@@ -9,13 +9,13 @@ renderers show and the executor runs, with nothing else consulted.
 
 from __future__ import annotations
 
-import graphlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ulplan.changes import UNKNOWN, Action, ActionReason, FieldDiff, Plan, ResourceChange
 from ulplan.errors import UlplanError
+from ulplan.graph import Graph, GraphCycleError
 from ulplan.manifest.interpolate import references, resolve
 from ulplan.resources import resource_type
 from ulplan.resources.base import Raw, contains_unknown
@@ -316,16 +316,14 @@ class _Planner:
         )
 
     def _delete_order(self, doomed: list[ResourceState]) -> list[ResourceState]:
-        """Dependents before what they depend on."""
+        """Dependents before what they depend on (deterministic: kind order, then name)."""
         addresses = {e.address: e for e in doomed}
-        sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
-        for entry in doomed:
-            sorter.add(entry.address, *[d for d in entry.dependencies if d in addresses])
+        graph = Graph(addresses, {e.address: e.dependencies for e in doomed})
         try:
-            order = list(sorter.static_order())
-        except graphlib.CycleError:
-            order = sorted(addresses)
-        return [addresses[a] for a in reversed(order)]
+            order = graph.reverse_order()
+        except GraphCycleError:  # a hand-edited state; any order beats refusing to delete
+            order = sorted(addresses, reverse=True)
+        return [addresses[a] for a in order]
 
     def _outputs(self, changes: list[ResourceChange]) -> dict[str, Any]:
         """Each output's value as far as it is known now.
