@@ -183,7 +183,10 @@ class GpuType(ApiObject):
 
     id: str | None = None
     name: str | None = None
+    memoryGb: int | None = None
     pricePerHour: float | None = None
+    relativeSpeed: float | None = None
+    default: bool | None = None
 
 
 class ExportFile(ApiObject):

@@ -60,7 +60,8 @@ _RETRYABLE = (RateLimitedError, InternalError, PlatformConnectionError, Platform
 
 def is_retryable(error: PlatformError) -> bool:
     """429, 5xx and transport failures may succeed when tried again; nothing else will."""
-    return isinstance(error, _RETRYABLE)
+    # 501 Not Implemented will not start working on a second try.
+    return isinstance(error, _RETRYABLE) and error.status != 501
 
 
 def parse_retry_after(value: str | None, now: float) -> float | None:

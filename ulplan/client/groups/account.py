@@ -6,7 +6,7 @@ import builtins
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ulplan.client.groups.base import Group, body, paginate, parse, parse_list, parse_page, segment
+from ulplan.client.groups.base import Group, body, paginate, parse, parse_page, segment
 from ulplan.client.models import (
     AccountSummary,
     ActivityEvent,
@@ -98,11 +98,13 @@ class BillingGroup(Group):
         return parse(CheckoutSession, self._post("/api/billing/portal-session").data)
 
     def payments(self) -> builtins.list[Payment]:
-        """The account's transactions."""
-        data = self._get("/api/billing/payments").data
-        if isinstance(data, dict):
-            data = data.get("payments", data.get("transactions", data.get("items")))
-        return parse_list(Payment, data)
+        """Every transaction of the account (payments, charges, credits), newest first."""
+        return builtins.list(paginate(self.payments_page))
+
+    def payments_page(self, page: int = 1, limit: int = 20) -> Page[Payment]:
+        """One page of transactions."""
+        response = self._get("/api/billing/payments", {"page": page, "limit": limit})
+        return parse_page(Payment, response, page, limit)
 
 
 class StorageGroup(Group):

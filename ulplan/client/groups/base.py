@@ -58,8 +58,13 @@ def _unexpected(model: type[ApiObject], exc: pydantic.ValidationError) -> Unexpe
 
 def parse_page(model: type[T], response: ApiResponse, page: int, limit: int) -> Page[T]:
     """A list answer as a ``Page``; a missing ``meta`` is filled from the request."""
-    meta = PageMeta.model_validate(response.meta) if response.meta else PageMeta(page=page, limit=limit)
-    return Page[model](items=parse_list(model, response.data), meta=meta)  # type: ignore[valid-type]
+    items = parse_list(model, response.data)
+    if response.meta:
+        meta = parse(PageMeta, response.meta)
+    else:
+        # An answer without ``meta`` is not paginated: it holds everything there is.
+        meta = PageMeta(page=page, limit=max(limit, len(items)), total=(page - 1) * limit + len(items))
+    return Page[model](items=items, meta=meta)  # type: ignore[valid-type]
 
 
 def paginate(fetch: Callable[[int, int], Page[T]]) -> Iterator[T]:
