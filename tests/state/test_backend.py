@@ -148,3 +148,22 @@ def test_companion_file_names(tmp_path: Path) -> None:
     assert default.journal_path.name == "journal.jsonl"
     assert named.journal_path.name == "prod.json.journal.jsonl"
     assert named.lock_path.name == "prod.json.lock"
+
+
+def test_parallel_writers_in_one_process_never_lose_a_serial(backend: LocalBackend) -> None:
+    import threading
+
+    state = backend.write(backend.read())
+
+    def write_one(index: int) -> None:
+        copy = state.copy()
+        copy.set(_resource(f"project.p{index}"))
+        backend.write(copy)
+
+    threads = [threading.Thread(target=write_one, args=(i,)) for i in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert backend.read().serial == 17
+    assert State.from_json(backend.backup_path.read_text()).serial == 16

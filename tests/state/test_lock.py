@@ -25,16 +25,18 @@ with LocalBackend(Path(sys.argv[1])).lock("apply"):
 """
 
 
+def _start_holder(state_path: Path) -> subprocess.Popen[str]:
+    """Another interpreter that holds the lock until its stdin gets a line."""
+    command = [sys.executable, "-c", HOLDER, str(state_path)]
+    holder = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    return holder
+
+
 def test_second_process_fails_fast_naming_the_holder(tmp_path: Path) -> None:
     state_path = tmp_path / ".ulplan" / "state.json"
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(state_path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    holder = _start_holder(state_path)
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         with pytest.raises(StateLockedError) as info, LocalBackend(state_path).lock("plan"):
             pass
         message = str(info.value)
@@ -91,4 +93,18 @@ def test_half_written_lock_file_still_blocks(tmp_path: Path) -> None:
     backend = LocalBackend(tmp_path / "state.json")
     backend.lock_path.write_text("{")
     with pytest.raises(StateLockedError, match="an unknown process"), backend.lock("apply"):
+        pass
+
+
+def test_sigkill_leaves_the_lock_for_force_unlock(tmp_path: Path) -> None:
+    state_path = tmp_path / ".ulplan" / "state.json"
+    holder = _start_holder(state_path)
+    holder.kill()
+    holder.communicate(timeout=30)
+    backend = LocalBackend(state_path)
+    info = backend.lock_info()
+    assert info is not None and f"pid {holder.pid}" in info.holder
+    assert "no longer runs" in info.describe()
+    backend.force_unlock()
+    with backend.lock("apply"):
         pass
