@@ -35,12 +35,14 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
         "destroy": plan.destroy,
         "targets": list(plan.targets),
         "prior_state": {"lineage": plan.state_lineage, "serial": plan.state_serial},
+        "resource_drift": [_drift(c) for c in plan.changes if c.reason is ActionReason.DRIFTED],
         "resource_changes": [resource_change(c) for c in plan.changes],
         "output_changes": {name: _output(value) for name, value in plan.outputs.items()},
         "summary": summary(plan),
         "estimated_cost": _cost(plan),
         "warnings": list(plan.warnings),
         "errors": list(plan.errors),
+        "errored": bool(plan.errors),
         "applyable": plan.has_changes and not plan.errors,
     }
 
@@ -74,6 +76,18 @@ def resource_change(change: ResourceChange) -> dict[str, Any]:
     if change.estimated_cost_micro_usd:
         entry["estimated_cost_micro_usd"] = change.estimated_cost_micro_usd
     return entry
+
+
+def _drift(change: ResourceChange) -> dict[str, Any]:
+    """Terraform lists objects deleted outside it as drift: gone from the platform since the last apply."""
+    return {
+        "address": change.address,
+        "mode": "managed",
+        "type": change.kind,
+        "name": change.name,
+        "id": change.resource_id,
+        "change": {"actions": ["delete"], "before": None, "after": None, "after_unknown": {}},
+    }
 
 
 def path_segments(path: str) -> list[str | int]:
