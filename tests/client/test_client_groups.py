@@ -267,8 +267,8 @@ def test_each_verb_hits_its_endpoint(
         (
             lambda c: c.billing.payments(),
             "/api/billing/payments",
-            [{"id": "pay_1", "amount": 5}],
-            lambda r: r[0].amount == 5,
+            [{"id": "pay_1", "amountMicroUsd": -5}],
+            lambda r: r[0].amountMicroUsd == -5,
         ),
     ],
 )

@@ -192,6 +192,7 @@ class GpuType(ApiObject):
 class ExportFile(ApiObject):
     """The file an export produced."""
 
+    name: str | None = None
     size: int | None = None
     url: str | None = None
 
@@ -292,6 +293,9 @@ class UsageSummary(ApiObject):
     """The plan, its limits and the usage so far (shape as the platform sends it)."""
 
     plan: str | dict[str, Any] | None = None
+    limits: dict[str, Any] | None = None
+    usage: dict[str, Any] | None = None
+    balance: dict[str, Any] | None = None
 
 
 class CheckoutSession(ApiObject):
@@ -302,11 +306,13 @@ class CheckoutSession(ApiObject):
 
 
 class Payment(ApiObject):
-    """One billing transaction."""
+    """One billing transaction: a payment, a charge (negative) or a credit, in micro-USD."""
 
     id: str | None = None
-    amount: int | None = None
     type: str | None = None
+    amountMicroUsd: int | None = None
+    description: str | None = None
+    reference: str | None = None
     createdAt: str | None = None
 
 

@@ -88,7 +88,8 @@ class ExportsGroup(CrudGroup[Export]):
             raise NotFoundError(f"export {id} has no file to download (status {export.status})", status=404)
         target = Path(dest)
         if target.is_dir():
-            target = target / (Path(url.split("?")[0]).name or f"{id}.{export.format}")
+            assert export.file is not None
+            target = target / Path(export.file.name or f"{id}.{export.format}").name
         self._transport.download(url, FileSink(target, sha256=None, progress=progress))
         return target
 
