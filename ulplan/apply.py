@@ -32,11 +32,15 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ApplyOptions:
-    """How to run: ``parallelism`` workers, per-kind wait ``timeouts``, poll interval."""
+    """How to run: ``parallelism`` workers, per-kind wait ``timeouts``, first poll interval.
+
+    Polls start quick (short jobs finish without idle waiting) and slow down to a few
+    seconds, so long trainings cost few requests.
+    """
 
     parallelism: int = 10
     timeouts: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_TIMEOUTS))
-    poll_seconds: float = 1.0
+    poll_seconds: float = 0.2
 
 
 @dataclass(frozen=True)

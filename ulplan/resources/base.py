@@ -51,7 +51,7 @@ class OperationContext:
     reporter: Reporter
     stop: threading.Event
     timeouts: Mapping[str, float] = field(default_factory=dict)  # per wait: training, export...
-    poll_seconds: float = 1.0
+    poll_seconds: float = 0.2
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def report(self, progress: Progress) -> None:
