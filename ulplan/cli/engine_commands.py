@@ -82,7 +82,7 @@ def plan(
         save_plan(made, out)
         click.echo(f"\nSaved the plan to {out}. Apply exactly this plan with: ulplan apply {out}", err=True)
     if detailed_exitcode and made.has_changes:
-        ctx.exit(2)
+        sys.exit(2)  # SystemExit: the group runs with standalone_mode=False, which swallows ctx.exit codes
 
 
 @click.command()
@@ -223,9 +223,9 @@ def _finish(ctx: click.Context, result: ApplyResult, destroy: bool = False) -> N
         for name, value in result.outputs.items():
             click.echo(f"  {name} = {value}")
     if result.interrupted:
-        ctx.exit(130)
+        sys.exit(130)
     if not result.ok:
-        ctx.exit(1)
+        sys.exit(1)
 
 
 # -- the session: everything a command needs, opened and closed in one place -------------
