@@ -129,7 +129,7 @@ class BlobStore(SubStore):
         A bad URL answers 404 rather than 403, as storage services do, so it reveals nothing.
         """
         expected = self._signature(path, expires)
-        if not hmac.compare_digest(expected, signature) or expires < self.clock.now():
+        if not hmac.compare_digest(expected.encode(), signature.encode()) or expires < self.clock.now():
             raise NotFound("This download link is invalid or has expired")
 
     def open_blob(self, blob_id: str) -> tuple[Row, Path]:
