@@ -122,7 +122,9 @@ def validate(
             warnings = len(loaded.warnings)
             click.echo(f"Invalid: {errors} error(s), {warnings} warning(s).", err=True)
     if not valid:
-        raise click.exceptions.Exit(1)
+        # SystemExit, not click's Exit: with standalone_mode=False click turns Exit into a
+        # return value, which the entry point does not pass on as the exit status.
+        sys.exit(1)
 
 
 @click.command()
@@ -145,7 +147,7 @@ def schema(out: Path, check: bool) -> None:
         current = target.read_text(encoding="utf-8") if target.is_file() else None
         if current != text:
             click.echo(f"{target} is not current: run `ulplan schema --out {out}` and commit it.", err=True)
-            raise click.exceptions.Exit(1)
+            sys.exit(1)
         click.echo(f"{target} is current.")
         return
     out.mkdir(parents=True, exist_ok=True)

@@ -52,6 +52,7 @@ class _Loader:
         self.diags = diags
         self.result = result
         self.entries = Entries()
+        self.unreadable = False
 
     def run(self) -> None:
         self._read_files()
@@ -64,8 +65,11 @@ class _Loader:
         drafts = {d.address: d for e in resource_entries if (d := build_draft(e, subst, self.diags))}
         self._outputs(subst)
         links = linking.Links()
-        linking.link_references(drafts, defined, links, self.diags)
-        for ref, target in linking.check_live(subst.live, defined, self.diags):
+        # With a file unreadable, its resources are unknown: a reference to one of them
+        # is no mistake, so cross-file reference errors would only be noise.
+        link_diags = Diagnostics() if self.unreadable else self.diags
+        linking.link_references(drafts, defined, links, link_diags)
+        for ref, target in linking.check_live(subst.live, defined, link_diags):
             source = self._owner(ref.path)
             if source is not None:
                 links.add(source, target, ref.doc.value_at(ref.path))
@@ -80,7 +84,9 @@ class _Loader:
         for file in files:
             doc = load_yaml(file, self.diags, display_path(file))
             self.result.files.append(file)
-            if doc is not None:
+            if doc is None:
+                self.unreadable = True
+            else:
                 read_document(doc, file, self.entries, self.diags)
 
     def _variables(self) -> dict[str, Any]:

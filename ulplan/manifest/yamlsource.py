@@ -156,14 +156,26 @@ def _yaml_summary(exc: yaml.MarkedYAMLError) -> str:
 
 
 def _context(exc: yaml.MarkedYAMLError) -> str:
-    """Where the construct that went wrong began, when PyYAML knows (an unclosed quote...)."""
-    if not exc.context:
-        return ""
+    """Where the construct that went wrong began (an unclosed quote...), and a likely fix."""
+    lines = []
     mark = exc.context_mark
-    context = exc.context[:1].upper() + exc.context[1:]
-    if mark is None or (exc.problem_mark is not None and mark.line == exc.problem_mark.line):
-        return context + "."
-    return f"{context} that began at line {mark.line + 1}, column {mark.column + 1}."
+    if exc.context:
+        context = exc.context[:1].upper() + exc.context[1:]
+        if mark is None or (exc.problem_mark is not None and mark.line == exc.problem_mark.line):
+            lines.append(context + ".")
+        else:
+            lines.append(f"{context} that began at line {mark.line + 1}, column {mark.column + 1}.")
+    if "${" in _line_of(exc.problem_mark) and "flow" in (exc.context or ""):
+        lines.append('Inside [...] or {...}, quote a value holding ${...}: ["${var.env}"].')
+    return "\n".join(lines)
+
+
+def _line_of(mark: Any) -> str:
+    buffer = getattr(mark, "buffer", None)
+    if mark is None or not isinstance(buffer, str):
+        return ""
+    lines = buffer.splitlines()
+    return lines[mark.line] if mark.line < len(lines) else ""
 
 
 class _Converter:
