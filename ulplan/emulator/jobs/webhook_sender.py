@@ -2,7 +2,8 @@
 
 Requests never wait for a webhook: events go into a bounded queue (when it is full the
 event is dropped and logged) and a single daemon thread posts them in order, retrying a
-few times with backoff on connection errors and 5xx answers. The secret signs bodies and
+few times with backoff on connection errors and 5xx answers. The thread ends when idle
+and the next event starts another. The secret signs bodies and
 never appears in a log line.
 """
 
@@ -38,12 +39,19 @@ class WebhookSender:
     """A bounded queue of signed events and the thread that delivers them to one URL."""
 
     def __init__(
-        self, url: str, secret: str, max_queue: int = 1000, attempts: int = 4, backoff: float = 0.2
+        self,
+        url: str,
+        secret: str,
+        max_queue: int = 1000,
+        attempts: int = 4,
+        backoff: float = 0.2,
+        idle_seconds: float = 2.0,
     ) -> None:
         self.url = url
         self._secret = secret
         self._attempts = attempts
         self._backoff = backoff
+        self._idle_seconds = idle_seconds  # an idle thread ends, so a stopped emulator leaves none behind
         self._queue: queue.Queue[bytes] = queue.Queue(maxsize=max_queue)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -54,12 +62,12 @@ class WebhookSender:
 
     def send(self, body: bytes) -> bool:
         """Queue one encoded event; False (and a log line) when the queue is full."""
-        self._ensure_thread()
         try:
             self._queue.put_nowait(body)
         except queue.Full:
             log.warning("webhook queue full: dropped an event for %s", self.url)
             return False
+        self._ensure_thread()
         return True
 
     def close(self, timeout: float = 2.0) -> None:
@@ -82,10 +90,23 @@ class WebhookSender:
     def _run(self) -> None:
         with httpx.Client(timeout=5.0) as client:
             while True:
-                body = self._queue.get()
+                try:
+                    body = self._queue.get(timeout=self._idle_seconds)
+                except queue.Empty:
+                    if self._retire():
+                        return
+                    continue
                 if body == _STOP:
                     return
                 self._deliver(client, body)
+
+    def _retire(self) -> bool:
+        """End an idle thread (the next ``send`` starts another), unless an event just arrived."""
+        with self._lock:
+            if not self._queue.empty():
+                return False
+            self._thread = None
+            return True
 
     def _deliver(self, client: httpx.Client, body: bytes) -> None:
         """POST one event, retrying transient failures; give up (logged) after the last try."""
