@@ -173,3 +173,14 @@ def test_corrupt_state_is_reported_with_its_backup(capsys: Capture, backend: Loc
     backend.path.write_text('{"version": 1, "serial":')
     code, _, err = run(capsys, "state", "list", "--state", str(backend.path))
     assert code == 1 and "is corrupt" in err and str(backend.backup_path) in err
+
+
+def test_local_uses_the_embedded_emulators_state(capsys: Capture, tmp_path: Path) -> None:
+    local = LocalBackend(tmp_path / ".ulplan" / "emulator" / "state.json")
+    state = State()
+    state.outputs["where"] = "local"
+    local.write(state)
+    code, out, _ = run(capsys, "output", "where", "--local", "--dir", str(tmp_path))
+    assert (code, out) == (0, "local\n")
+    code, _, err = run(capsys, "output", "where", "--dir", str(tmp_path))
+    assert code == 1 and "add --local" in err

@@ -23,18 +23,33 @@ DIR_HELP = "Directory of the manifests whose .ulplan/state.json to use (default:
 
 
 def _backend(ctx: click.Context, directory: str | None) -> LocalBackend:
+    """The state these commands work on: --state, else the manifests' (or --local's) state."""
     settings = Settings.resolve(options_of(ctx))
-    return LocalBackend(settings.state_path(Path(directory) if directory else None))
+    root = Path(directory) if directory else None
+    if settings.local and settings.state is None:
+        # --local keeps its own state beside the embedded emulator's database.
+        from ulplan.cli.local import STATE_FILE, local_folder
+
+        return LocalBackend(local_folder(root or Path.cwd()) / STATE_FILE)
+    return LocalBackend(settings.state_path(root))
+
+
+def _missing(backend: LocalBackend) -> str:
+    """What to say when there is no state file, with a hint at the likely cause."""
+    from ulplan.cli.local import STATE_FILE, local_folder
+
+    text = f"no state at {backend.path}. Pass the manifests' directory with --dir DIR, or --state FILE"
+    local_state = local_folder(backend.path.parent.parent) / STATE_FILE
+    if local_state != backend.path and local_state.exists():
+        text += f"; the embedded emulator's state is at {local_state}: add --local"
+    return text + "."
 
 
 def _read_existing(backend: LocalBackend) -> State:
     """The state, or a clear error when there is none (a typo in --state or --dir is likely)."""
     state = backend.read()
     if state.is_new:
-        raise StateError(
-            f"no state at {backend.path}. Pass the manifests' directory with --dir DIR, "
-            "or the state file with --state FILE."
-        )
+        raise StateError(_missing(backend))
     return state
 
 
@@ -67,7 +82,7 @@ def list_(ctx: click.Context, directory: str | None, ids: bool) -> None:
     backend = _backend(ctx, directory)
     current = backend.read()
     if current.is_new:
-        click.echo(f"No state at {backend.path} (see --dir and --state).", err=True)
+        click.echo(_missing(backend)[0].upper() + _missing(backend)[1:], err=True)
     for address in sorted(current.resources):
         click.echo(f"{address}\t{current.resources[address].id}" if ids else address)
 

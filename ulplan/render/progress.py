@@ -68,7 +68,8 @@ class LogReporter:
     """Plain lines on a stream (stderr by default), for CI logs and pipes.
 
     A resource gets at most one progress line per ``interval`` seconds, except when its
-    status changes (queued -> running is worth a line at once).
+    status changes to something that reads differently (queued -> running is worth a
+    line at once; a status change with the same message is not).
     """
 
     def __init__(
@@ -82,7 +83,7 @@ class LogReporter:
         self._clock = clock
         self._lock = threading.Lock()
         self._started: dict[str, float] = {}
-        self._last: dict[str, tuple[float, str]] = {}
+        self._last: dict[str, tuple[float, str, str]] = {}
 
     def started(self, address: str, action: Action) -> None:
         """``model.x: Creating...``"""
@@ -93,12 +94,15 @@ class LogReporter:
     def progress(self, address: str, progress: Progress) -> None:
         """A progress line, rate-limited per resource."""
         with self._lock:
-            now = self._clock()
+            now, text = self._clock(), describe_progress(progress)
             last = self._last.get(address)
-            if last is not None and now - last[0] < self._interval and last[1] == progress.status:
-                return
-            self._last[address] = (now, progress.status)
-            self._write(f"{address}: {describe_progress(progress)} [{self._since(address, now)} elapsed]")
+            if last is not None:
+                due = now - last[0] >= self._interval
+                news = last[1] != progress.status and last[2] != text
+                if not (due or news):
+                    return
+            self._last[address] = (now, progress.status, text)
+            self._write(f"{address}: {text} [{self._since(address, now)} elapsed]")
 
     def finished(self, address: str, action: Action, resource_id: str | None) -> None:
         """``model.x: Creation complete after 3s [id=model_1]``"""
