@@ -79,7 +79,8 @@ def _diff_lines(row: Row, width: int) -> list[str]:
 
 
 def _outputs(plan: Plan) -> str:
-    lines = ["**Outputs after apply**", "", "| Name | Value |", "|---|---|"]
+    title = "**Outputs after apply**" if plan.has_changes else "**Outputs**"
+    lines = [title, "", "| Name | Value |", "|---|---|"]
     lines += [f"| `{name}` | {_cell(format_value(value))} |" for name, value in plan.outputs.items()]
     return "\n".join(lines)
 

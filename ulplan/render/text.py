@@ -117,7 +117,7 @@ def _outputs(plan: Plan) -> list[Line]:
     if not plan.outputs:
         return []
     width = max(len(name) for name in plan.outputs)
-    lines: list[Line] = [BLANK, [("Outputs after apply:", "bold")]]
+    lines: list[Line] = [BLANK, [("Outputs after apply:" if plan.has_changes else "Outputs:", "bold")]]
     for name, value in plan.outputs.items():
         lines.append([(f"  {name.ljust(width)} = {format_value(value)}", None)])
     return lines
