@@ -138,3 +138,14 @@ def test_a_trashed_model_hides_its_exports_until_restored(emulator: Emulator) ->
         assert client.get("/api/exports").json()["meta"]["total"] == 0
         data(client.post("/api/trash", json={"itemId": model["id"], "type": "model"}))
         assert get(client, f"/api/exports/{export['id']}")["modelId"] == model["id"]
+
+
+def test_purging_a_model_deletes_its_exports_and_their_files(emulator: Emulator) -> None:
+    with emulator.client() as client:
+        model = model_with_weights(client)
+        export = data(client.post("/api/exports", json={"modelId": model["id"], "format": "onnx"}), 201)
+        done = wait_for(lambda: get(client, f"/api/exports/{export['id']}"), finished("completed"))
+        data(client.delete(f"/api/models/{model['id']}"))
+        data(client.post("/api/trash/empty"))
+        assert client.get(done["file"]["url"]).status_code == 404
+        assert get(client, "/api/storage")["used"] == 0

@@ -203,3 +203,15 @@ def test_training_needs_the_training_scope(emulator: Emulator) -> None:
         ]
     with httpx.Client(base_url=emulator.url, headers={"Authorization": f"Bearer {key}"}) as limited:
         error(start_training(limited, model["id"], dataset["id"], epochs=2), 403, "FORBIDDEN")
+
+
+def test_trashing_a_model_cancels_its_training(emulator_factory: Callable[..., Emulator]) -> None:
+    emulator = emulator_factory(epoch_seconds=0.2)
+    with emulator.client() as client:
+        model, dataset = untrained_model(client)
+        data(start_training(client, model["id"], dataset["id"], epochs=50), 201)
+        data(client.delete(f"/api/models/{model['id']}"))
+        wait_for(lambda: get(client, "/api/billing/balance"), lambda balance: balance["reservedAmount"] == 0)
+        data(client.post("/api/trash", json={"itemId": model["id"], "type": "model"}))
+        job = training(client, model["id"])
+    assert job["status"] == "cancelled" and job["costMicroUsd"] < job["estimatedCostMicroUsd"]

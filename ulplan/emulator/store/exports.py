@@ -4,7 +4,7 @@ Emulation: nothing is converted. Each status lasts ``job_seconds``; at completio
 export gets a small text file naming the format and the sha256 of the weights it was
 made from, stored through the blobs (so storage counts it and the download is real).
 Exports belong to their model: while the model is in the trash they are hidden (and
-come back with it); when the model is purged, ``delete_for_model`` removes them and
+come back with it); when the model is purged, ``on_model_purged`` removes them and
 their files. Deleting a finished export removes its file; deleting an active one cancels it.
 """
 
@@ -116,8 +116,8 @@ class ExportStore(SubStore):
             self._record(row, "deleted", f"Export to {row['format']} deleted")
         return {"id": export_id, "deleted": True}
 
-    def delete_for_model(self, model_id: str) -> None:
-        """Remove a model's exports and their files: call it when the model is purged for good."""
+    def on_model_purged(self, model_id: str) -> None:
+        """Remove a model's exports and their files (the model is being deleted for good)."""
         with self.db.transaction() as conn:
             rows = conn.execute("SELECT id FROM exports WHERE model_id = ?", (model_id,)).fetchall()
             conn.execute("DELETE FROM exports WHERE model_id = ?", (model_id,))

@@ -7,6 +7,7 @@ epoch and cost at any moment follow from the clock (``jobs.timeline``). Each epo
 estimate; the end settles the actual cost and frees the rest. A share of jobs
 (``fail_training_rate``) fails at a seeded, per-job epoch. A completed job gives the model
 a small checkpoint-shaped weights file, so its files, exports and deployments work.
+Trashing a model cancels its active run (billed for what ran); purging it drops its runs.
 """
 
 from __future__ import annotations
@@ -177,9 +178,11 @@ class TrainingStore(SubStore):
         assert row is not None
         return render(row, training_at(_plan(row), self.clock.now()))
 
-    def cancel_for_model(self, model_id: str) -> None:
-        """Cancel a model's active run, if any: call it when a model is trashed or deleted."""
-        self._cancel_latest(model_id)
+    def on_model_purged(self, model_id: str) -> None:
+        """The model is being deleted for good: settle an active run, then forget its runs."""
+        self._advance_latest(model_id)  # a trashed model's active run is cancelled and billed
+        with self.db.transaction() as conn:
+            conn.execute("DELETE FROM training_jobs WHERE model_id = ?", (model_id,))
 
     def _cancel_latest(self, model_id: str) -> bool:
         """Cancel the model's latest run if it is still active now; False when it is not."""
@@ -224,6 +227,14 @@ class TrainingStore(SubStore):
         Webhook events go to ``events``: the caller emits them after its transaction commits.
         """
         with self.db.transaction():
+            if (
+                row["status"] in ("starting", "running")
+                and row["cancelled"] is None
+                and self._model_gone(row)
+            ):
+                # Trashing a model stops its training, as deleting the work it feeds would.
+                self._set(row, cancelled=self.clock.now())
+                row = self._row(row["id"])
             snapshot = training_at(_plan(row), self.clock.now())
             if row["status"] == "starting" and snapshot.status in ("running", "completed", "failed"):
                 self._set(row, status="running")
@@ -233,6 +244,13 @@ class TrainingStore(SubStore):
                 if not snapshot.active:
                     self._finish(self._row(row["id"]), snapshot, events)
         return snapshot
+
+    def _model_gone(self, row: Row) -> bool:
+        """True when the run's model is in the trash or deleted."""
+        live = self.db.query_one(
+            "SELECT 1 FROM models WHERE id = ? AND trashed_at IS NULL", (row["model_id"],)
+        )
+        return live is None
 
     def _emit(self, events: list[Event]) -> None:
         for event, data in events:
