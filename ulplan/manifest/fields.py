@@ -56,6 +56,21 @@ class Printable:
         return core_schema.no_info_after_validator_function(_printable, handler(source))
 
 
+def _not_bool(value: object) -> object:
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "Input should be a whole number, not true/false")
+    return value
+
+
+class Whole:
+    """An int that refuses true/false (pydantic's lax mode would read true as 1)."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_before_validator_function(_not_bool, handler(source))
+
+
 Slug = Annotated[
     str,
     StringConstraints(

@@ -27,6 +27,7 @@ from ulplan.manifest.fields import (
     Task,
     Text,
     Visibility,
+    Whole,
 )
 
 VARIABLE_TYPES = ("string", "number", "bool")
@@ -130,7 +131,7 @@ class TrainingSpec(Spec):
     """Training started after the model is created."""
 
     dataset: Reference
-    epochs: Annotated[int, Field(ge=enums.EPOCHS_RANGE[0], le=enums.EPOCHS_RANGE[1])]
+    epochs: Annotated[int, Field(ge=enums.EPOCHS_RANGE[0], le=enums.EPOCHS_RANGE[1]), Whole()]
     imageSize: Annotated[
         int,
         Field(
@@ -139,6 +140,7 @@ class TrainingSpec(Spec):
             multiple_of=enums.IMAGE_SIZE_MULTIPLE,
             description="Training image size in pixels, a multiple of 32.",
         ),
+        Whole(),
     ] = enums.DEFAULT_IMAGE_SIZE
     gpuType: GpuType = enums.DEFAULT_GPU_TYPE
     wait: bool = Field(True, description="Apply waits for the training to finish.")
@@ -149,7 +151,9 @@ class ModelSpec(Spec):
     """A model: uploaded from ``file``, trained by ``training``, or both."""
 
     project: Reference
-    file: Text | None = Field(None, description="Weights to upload (.pt), relative to this manifest file.")
+    file: Annotated[Text, Field(min_length=1)] | None = Field(
+        None, description="Weights to upload (.pt), relative to this manifest file."
+    )
     training: TrainingSpec | None = None
     name: DisplayName | None = None
     slug: Slug | None = Field(None, description="Platform slug (default: the manifest key).")
@@ -181,14 +185,14 @@ class DeploymentSpec(Spec):
     region: Region
     name: DisplayName | None = None
     slug: Slug | None = Field(None, description="Platform slug (default: the manifest key).")
-    minInstances: Annotated[int, Field(ge=enums.MIN_INSTANCES_RANGE[0], le=enums.MIN_INSTANCES_RANGE[1])] = (
-        enums.DEFAULT_MIN_INSTANCES
-    )
-    maxInstances: Annotated[int, Field(ge=enums.MAX_INSTANCES_RANGE[0], le=enums.MAX_INSTANCES_RANGE[1])] = (
-        enums.DEFAULT_MAX_INSTANCES
-    )
-    cpu: Annotated[int, Field(ge=enums.CPU_RANGE[0], le=enums.CPU_RANGE[1])] = enums.DEFAULT_CPU
-    memoryGi: Annotated[int, Field(ge=enums.MEMORY_GI_RANGE[0], le=enums.MEMORY_GI_RANGE[1])] = (
+    minInstances: Annotated[
+        int, Field(ge=enums.MIN_INSTANCES_RANGE[0], le=enums.MIN_INSTANCES_RANGE[1]), Whole()
+    ] = enums.DEFAULT_MIN_INSTANCES
+    maxInstances: Annotated[
+        int, Field(ge=enums.MAX_INSTANCES_RANGE[0], le=enums.MAX_INSTANCES_RANGE[1]), Whole()
+    ] = enums.DEFAULT_MAX_INSTANCES
+    cpu: Annotated[int, Field(ge=enums.CPU_RANGE[0], le=enums.CPU_RANGE[1]), Whole()] = enums.DEFAULT_CPU
+    memoryGi: Annotated[int, Field(ge=enums.MEMORY_GI_RANGE[0], le=enums.MEMORY_GI_RANGE[1]), Whole()] = (
         enums.DEFAULT_MEMORY_GI
     )
     state: DeploymentState = Field("running", description="running or stopped.")

@@ -51,6 +51,15 @@ class Place:
     extra_keys: tuple[str, ...] = ()
 
 
+_PLAIN_WORDS = {
+    "model_type": "Input should be a map of keys to values",
+    "model_attributes_type": "Input should be a map of keys to values",
+    "dict_type": "Input should be a map of keys to values",
+    "tuple_type": "Input should be a list",
+    "list_type": "Input should be a list",
+}
+
+
 def validate(model: type[M], data: Any, place: Place, diags: Diagnostics) -> M | None:
     """``model`` validated from ``data`` (found at ``place``), or None with diagnostics."""
     try:
@@ -108,7 +117,8 @@ def _message(items: list[ErrorDetails]) -> str:
         )
     if len(items) > 1 and all(i["type"] in _SCALAR_ERRORS for i in items):
         return "Input should be text, a number or true/false"
-    return str(items[0]["msg"])
+    # Pydantic's wording names Python types ("instance of TrainingSpec", "tuple"); say YAML's.
+    return _PLAIN_WORDS.get(items[0]["type"], str(items[0]["msg"]))
 
 
 def _prefix(path: YamlPath) -> str:
