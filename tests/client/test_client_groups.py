@@ -314,3 +314,10 @@ def test_camel_case_round_trips_to_snake_case(name: str) -> None:
     assert "_" not in converted
     assert "".join("_" + ch.lower() if ch.isupper() else ch for ch in converted) == name
     assert camel(converted) == converted
+
+
+def test_an_unpaginated_list_is_read_once_however_long(make_client: Build) -> None:
+    platform = Recorder(ok([{"id": f"key_{n}"} for n in range(150)]))
+    keys = list(make_client(platform).api_keys.list())
+    assert len(keys) == 150
+    assert len(platform.requests) == 1

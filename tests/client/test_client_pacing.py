@@ -195,3 +195,39 @@ def _wait_until(condition: Callable[[], bool]) -> None:
             return
         event.wait(0.01)
     raise AssertionError("condition never became true")
+
+
+def test_without_rate_limit_headers_requests_go_in_parallel(clock: FakeClock) -> None:
+    limiter = RateLimiter(clock=clock.time, sleep=clock.sleep)
+    limiter.acquire()
+    limiter.release(None)  # answered, but the platform applies no limit
+    for _ in range(10):
+        limiter.acquire()
+    assert limiter.in_flight == 10
+    assert clock.sleeps == []
+
+
+def test_a_window_spent_for_a_day_fails_fast_without_sending(
+    make_client: Callable[..., PlatformClient], clock: FakeClock
+) -> None:
+    limiter = RateLimiter(clock=clock.time, sleep=clock.sleep)
+    limiter.acquire()
+    limiter.release(window(1000, 0, clock.now + 86_400))
+    platform = FixedWindowPlatform(clock, limit=5, seconds=10)
+    client = make_client(platform, limiter=limiter)
+    with pytest.raises(RateLimitedError, match="client-side pacing"):
+        client.projects.get("project_1")
+    assert client.stats.total == 0
+    assert clock.sleeps == []
+
+
+def test_a_retry_after_of_an_hour_is_reported_not_slept_through(
+    make_client: Callable[..., PlatformClient], clock: FakeClock
+) -> None:
+    answer = fail(429, "RATE_LIMITED", headers={"Retry-After": "3600"})
+    client = make_client(lambda _request: answer)
+    with pytest.raises(RateLimitedError) as caught:
+        client.projects.get("project_1")
+    assert caught.value.retry_after == 3600
+    assert client.stats.total == 1
+    assert clock.sleeps == []

@@ -155,3 +155,12 @@ def test_backoff_never_undercuts_retry_after(retry_after: float, attempt: int) -
 def test_retry_after_accepts_seconds_and_http_dates(value: str | None, expected: float | None) -> None:
     now = 1893456000.0  # 2030-01-01T00:00:00Z
     assert parse_retry_after(value, now) == expected
+
+
+def test_501_not_implemented_is_not_retried(make_client: Build) -> None:
+    platform = Recorder(fail(501, "NOT_IMPLEMENTED", "no inference here"))
+    client = make_client(platform)
+    with pytest.raises(e.InternalError) as caught:
+        client.projects.get("project_1")
+    assert caught.value.status == 501
+    assert len(platform.requests) == 1

@@ -8,7 +8,8 @@ reset instead of sending a request the platform would refuse with 429.
 
 Reservations count requests in flight, so ten threads sharing the last two permits
 send two requests and wait, rather than ten. Until the first answer says what the
-window holds, one request at a time goes out to learn it. The accounting errs on the
+window holds, one request at a time goes out to learn it (an answer without the headers
+means no limit applies, and requests then go freely). The accounting errs on the
 safe side: an in-flight request the server has already counted in ``Remaining`` is
 counted once more until its answer arrives.
 """
@@ -75,6 +76,8 @@ class RateLimiter:
         self._remaining: int | None = None
         self._reset: float | None = None
         self._in_flight = 0
+        # Until some request comes back, nothing is known about the window.
+        self._answered = False
 
     @property
     def remaining(self) -> int | None:
@@ -103,9 +106,9 @@ class RateLimiter:
                     self._cond.wait(_PROBE_POLL)
                     continue
             if wait > self._max_wait:
+                # No request was sent, so there is no HTTP status; the wait is too long to retry.
                 raise RateLimitedError(
                     f"rate limit window spent; it resets in {wait:.0f} s (client-side pacing)",
-                    status=429,
                     retry_after=wait,
                 )
             self._sleep(wait)
@@ -114,6 +117,7 @@ class RateLimiter:
         """Return a permit once its request is answered (or failed), learning the window."""
         with self._cond:
             self._in_flight = max(0, self._in_flight - 1)
+            self._answered = True
             if info is not None:
                 self._observe(info)
             self._cond.notify_all()
@@ -132,7 +136,8 @@ class RateLimiter:
             # The window rolled over: the platform refills it to the limit.
             self._remaining, self._reset = self._limit, None
         if self._remaining is None:
-            if self._in_flight and self._limit is None:
+            # No window known: probe with one request, then (no headers: no limit) go freely.
+            if self._in_flight and not self._answered:
                 return 0.0
         elif self._remaining - self._in_flight <= 0:
             if self._reset is None:

@@ -1,8 +1,10 @@
 """When a failed request is tried again, and how long to wait before it.
 
-Retried: 429, any 5xx, and transport failures (connection errors, timeouts), up to
-``max_retries`` times, with exponential backoff and full jitter (a random wait between 0
-and ``base * 2**attempt``, capped), or at least the ``Retry-After`` the platform asked for.
+Retried: 429, any 5xx but 501, and transport failures (connection errors, timeouts), up
+to ``max_retries`` times, with exponential backoff and full jitter (a random wait between
+0 and ``base * 2**attempt``, capped), or at least the ``Retry-After`` the platform asked
+for. A ``Retry-After`` longer than ``max_retry_after`` (a spent daily quota) is raised at
+once rather than slept through.
 
 Which requests: GET, PUT, PATCH and DELETE always (they are idempotent). A POST creates
 something, so it is retried only when the caller says a repeat is safe
@@ -35,11 +37,15 @@ class RetryPolicy:
     max_retries: int = 5
     base_delay: float = 0.5
     max_delay: float = 30.0
+    # A Retry-After beyond this (a spent daily quota) is reported, not slept through.
+    max_retry_after: float = 300.0
     rng: random.Random = field(default_factory=random.Random)
 
     def should_retry(self, error: PlatformError, method: str, attempt: int, retry_safe: bool) -> bool:
         """Whether attempt number ``attempt`` (0-based) that failed with ``error`` is retried."""
         if attempt >= self.max_retries or not is_retryable(error):
+            return False
+        if isinstance(error, RateLimitedError) and (error.retry_after or 0.0) > self.max_retry_after:
             return False
         if method in IDEMPOTENT_METHODS or retry_safe:
             return True
