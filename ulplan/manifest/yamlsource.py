@@ -151,7 +151,18 @@ def _read_text(file: Path, shown: Path, diags: Diagnostics) -> str | None:
         return None
 
 
+# Plain-words hints for PyYAML problems people commonly meet, by a piece of the problem.
+_HINTS: Final = {
+    "found another document": "A manifest file holds one document: split it in two at the '---' line.",
+    "'\\t'": "YAML indents with spaces, not tabs.",
+    "expected <block end>": "Check the indentation of this line: it does not line up with the lines above.",
+    "mapping values are not allowed": "A value holding ': ' must be quoted.",
+}
+
+
 def _yaml_summary(exc: yaml.MarkedYAMLError) -> str:
+    if exc.problem and "found another document" in exc.problem:
+        return "invalid YAML: a second document (---) in one file"
     return f"invalid YAML: {exc.problem or 'malformed document'}"
 
 
@@ -159,7 +170,7 @@ def _context(exc: yaml.MarkedYAMLError) -> str:
     """Where the construct that went wrong began (an unclosed quote...), and a likely fix."""
     lines = []
     mark = exc.context_mark
-    if exc.context:
+    if exc.context and "single document" not in exc.context:
         context = exc.context[:1].upper() + exc.context[1:]
         if mark is None or (exc.problem_mark is not None and mark.line == exc.problem_mark.line):
             lines.append(context + ".")
@@ -167,6 +178,7 @@ def _context(exc: yaml.MarkedYAMLError) -> str:
             lines.append(f"{context} that began at line {mark.line + 1}, column {mark.column + 1}.")
     if "${" in _line_of(exc.problem_mark) and "flow" in (exc.context or ""):
         lines.append('Inside [...] or {...}, quote a value holding ${...}: ["${var.env}"].')
+    lines.extend(hint for piece, hint in _HINTS.items() if piece in (exc.problem or ""))
     return "\n".join(lines)
 
 
