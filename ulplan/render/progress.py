@@ -50,6 +50,9 @@ DONE = {
 }
 
 
+BAR_WIDTH = 24
+
+
 def elapsed(seconds: float) -> str:
     """``75.2`` -> ``1m15s``; ``3.9`` -> ``3s``."""
     whole = int(seconds)
@@ -142,6 +145,7 @@ class _InFlight:
     action: Action
     since: float
     progress: Progress | None = None
+    spinner: RenderableType = ""  # one per resource: a fresh Spinner each frame would never turn
 
 
 class LiveReporter:
@@ -164,8 +168,11 @@ class LiveReporter:
 
     def started(self, address: str, action: Action) -> None:
         """Add a line for ``address`` (and start the display on the first one)."""
+        from rich.spinner import Spinner
+
+        entry = _InFlight(action=action, since=time.monotonic(), spinner=Spinner("dots", style="cyan"))
         with self._lock:
-            self._in_flight[address] = _InFlight(action=action, since=time.monotonic())
+            self._in_flight[address] = entry
         self._ensure_live()
 
     def progress(self, address: str, progress: Progress) -> None:
@@ -224,22 +231,34 @@ class LiveReporter:
         with self._lock:
             snapshot = list(self._in_flight.items())
         grid = Table.grid(padding=(0, 1))
+        # One line per resource whatever the terminal width: the status is cut, never the address.
+        address_width = max((len(address) for address, _ in snapshot), default=0)
+        bar_width = BAR_WIDTH if any(_fraction(entry) is not None for _, entry in snapshot) else 0
+        status_width = max(12, self._console.width - address_width - bar_width - 6)
+        grid.add_column(no_wrap=True, width=1)
+        grid.add_column(no_wrap=True, min_width=address_width)
+        grid.add_column(no_wrap=True, width=bar_width)
+        grid.add_column(no_wrap=True, overflow="ellipsis", max_width=status_width)
         for address, entry in snapshot:
             grid.add_row(*_flight_row(address, entry))
         return grid
 
 
+def _fraction(entry: _InFlight) -> float | None:
+    return entry.progress.fraction if entry.progress is not None else None
+
+
 def _flight_row(address: str, entry: _InFlight) -> list[RenderableType]:
     from rich.progress_bar import ProgressBar
-    from rich.spinner import Spinner
 
     took = elapsed(time.monotonic() - entry.since)
     progress = entry.progress
     bar: RenderableType = ""
-    if progress is not None and progress.fraction is not None:
-        bar = ProgressBar(total=1.0, completed=max(0.0, min(1.0, progress.fraction)), width=24)
+    fraction = _fraction(entry)
+    if fraction is not None:
+        bar = ProgressBar(total=1.0, completed=max(0.0, min(1.0, fraction)), width=BAR_WIDTH)
     status = describe_progress(progress) if progress is not None else f"{ONGOING[entry.action]}..."
-    return [Spinner("dots"), address, bar, f"{status} [{took}]"]
+    return [entry.spinner, address, bar, f"{status} [{took}]"]
 
 
 def make_reporter(stream_is_tty: bool, color: bool) -> Reporter:
