@@ -112,3 +112,12 @@ def test_env_interpolation(tmp_path: Path) -> None:
 def test_bool_variable_accepts_cli_words(folder: Path) -> None:
     loaded = load(folder / "m", variables={"public": "yes"})
     assert loaded.variables["public"] is True
+
+
+@pytest.mark.parametrize("written", ["${env.ULTRALYTICS_API_KEY}", "ul_" + "ab" * 20])
+def test_an_api_key_is_refused_and_never_echoed(tmp_path: Path, written: str) -> None:
+    key = "ul_" + "ab" * 20
+    write(tmp_path, {"main.yaml": f"projects:\n  p: {{description: 'key {written}'}}\n"})
+    loaded = load(tmp_path, environ={"ULTRALYTICS_API_KEY": key})
+    assert errors(loaded) == ["this value holds what looks like an Ultralytics API key"]
+    assert all(key not in d.format() for d in loaded.diagnostics)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 from ulplan.manifest.diagnostics import Diagnostics, did_you_mean
 from ulplan.manifest.interpolate import InterpolationError, Placeholder, Segment, expand, parse
 from ulplan.manifest.yamlsource import YamlDocument, YamlPath
+
+API_KEY = re.compile(r"\bul_[0-9a-fA-F]{40}\b")
 
 
 @dataclass(frozen=True)
@@ -37,8 +40,22 @@ class Substitution:
             return {key: self.apply(item, doc, (*path, key)) for key, item in value.items()}
         if isinstance(value, list):
             return [self.apply(item, doc, (*path, index)) for index, item in enumerate(value)]
-        if not isinstance(value, str) or "$" not in value:
+        if not isinstance(value, str):
             return value
+        result = self._text(value, doc, path) if "$" in value else value
+        if isinstance(result, str) and API_KEY.search(result):
+            # Never echo the value: it is a credential.
+            self.failed.add(path)
+            self.diags.error(
+                "this value holds what looks like an Ultralytics API key",
+                doc.value_at(path),
+                "Keys must never be written into manifests: they would be sent to the platform "
+                "and kept in state. ulplan reads its key from --api-key or ULTRALYTICS_API_KEY.",
+            )
+            return value
+        return result
+
+    def _text(self, value: str, doc: YamlDocument, path: YamlPath) -> Any:
         problems: list[str] = []
         try:
             segments = parse(value)
