@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -68,3 +69,18 @@ def test_a_transport_error_message_is_scrubbed(make_client: Build) -> None:
         client.projects.get("project_1")
     assert KEY not in str(caught.value)
     assert KEY not in repr(caught.value)
+
+
+def test_signed_link_signatures_are_not_logged(
+    make_client: Build, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    url = "/api/files/blob_1?expires=99&signature=deadbeefcafe"
+    files = ok({"files": [{"name": "best.pt", "url": url}]})
+    seen: list[str] = []
+    client = make_client(
+        Recorder(files, httpx.Response(200, content=b"w")), on_request=lambda *a: seen.append(a[1])
+    )
+    with caplog.at_level(logging.DEBUG):
+        client.models.download("model_1", tmp_path)
+    assert all("deadbeefcafe" not in r.getMessage() for r in caplog.records if r.name == "ulplan.client")
+    assert seen[-1] == "/api/files/blob_1?expires=99&signature=***"

@@ -7,6 +7,7 @@ a ``TransportError`` subclass, chained, so nothing above sees httpx's types.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
@@ -32,6 +33,8 @@ from ulplan.client.retry import RetryPolicy
 from ulplan.client.stats import RequestStats
 
 logger = logging.getLogger("ulplan.client")
+# Query parameters of signed download links that grant access and must not be logged.
+_SECRET_PARAM = re.compile(r"sig|token|key|credential", re.IGNORECASE)
 
 OnRequest = Callable[[str, str, int], None]
 T = TypeVar("T")
@@ -244,9 +247,12 @@ class Transport:
 
 
 def _path_of(url: str) -> str:
-    """The path (and query) of a URL, never its host: paths are what logs compare."""
+    """The path and query of a URL for logs and errors, signatures of signed links masked."""
     parsed = httpx.URL(url)
-    query = parsed.query.decode()
+    params = [
+        (name, "***" if _SECRET_PARAM.search(name) else value) for name, value in parsed.params.multi_items()
+    ]
+    query = "&".join(f"{name}={value}" for name, value in params)
     return parsed.path + (f"?{query}" if query else "")
 
 
