@@ -167,3 +167,14 @@ def test_parallel_writers_in_one_process_never_lose_a_serial(backend: LocalBacke
         thread.join()
     assert backend.read().serial == 17
     assert State.from_json(backend.backup_path.read_text()).serial == 16
+
+
+def test_value_that_is_not_json_is_a_state_error_and_nothing_is_written(backend: LocalBackend) -> None:
+    from ulplan.changes import UNKNOWN
+
+    good = backend.write(backend.read())
+    bad = good.copy()
+    bad.set(_resource(modelId=UNKNOWN))
+    with pytest.raises(StateError, match="cannot write the state file"):
+        backend.write(bad)
+    assert backend.read() == good

@@ -103,11 +103,14 @@ class LocalBackend:
                 )
             written = state.copy()
             written.serial = max(state.serial, previous.serial if previous else 0) + 1
-            data = written.to_dict()
-            refuse_secrets(data, f"the state file {self.path}")
+            refuse_secrets(written.to_dict(), f"the state file {self.path}")
+            try:
+                text = written.to_json()
+            except (TypeError, ValueError) as exc:  # e.g. an UNKNOWN placeholder left in attributes
+                raise StateError(f"cannot write the state file {self.path}: {exc}") from exc
             if previous_text is not None:
                 atomic_write(self.backup_path, previous_text.encode("utf-8"))
-            atomic_write(self.path, written.to_json().encode("utf-8"))
+            atomic_write(self.path, text.encode("utf-8"))
             return written
 
     def lock(self, operation: str) -> LockHandle:
