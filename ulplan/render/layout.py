@@ -25,6 +25,13 @@ HEADLINES = {
     Action.NOOP: "is unchanged",
 }
 
+SUMMARY_WORDS = {
+    Action.DELETE: "to destroy",
+    Action.REPLACE: "to replace",
+    Action.CREATE: "to add",
+    Action.UPDATE: "to change",
+}
+
 ACTION_WORDS = {
     Action.CREATE: "create",
     Action.UPDATE: "update",
@@ -94,9 +101,7 @@ def no_changes_line(plan: Plan) -> str:
 
 def summary_counts(plan: Plan) -> str:
     """``1 to destroy, 1 to replace, 2 to add, 1 to change (3 unchanged)`` listing only non-zero ones."""
-    words = {Action.DELETE: "to destroy", Action.REPLACE: "to replace", Action.CREATE: "to add"}
-    words[Action.UPDATE] = "to change"
-    parts = [f"{plan.count(a)} {words[a]}" for a in ACTION_ORDER if plan.count(a)]
+    parts = [f"{plan.count(a)} {SUMMARY_WORDS[a]}" for a in ACTION_ORDER if plan.count(a)]
     text = ", ".join(parts)
     unchanged = plan.count(Action.NOOP)
     return f"{text} ({unchanged} unchanged)" if unchanged else text
