@@ -105,6 +105,8 @@ def _allow_interpolation(node: Any) -> Any:
         return node
     literal = ("enum", "default", "const", "examples")
     result = {k: (v if k in literal else _allow_interpolation(v)) for k, v in node.items()}
+    if "patternProperties" in result:
+        result.setdefault("additionalProperties", False)  # a badly formed name is flagged too
     if not _constrained(result):
         return result
     meta = {k: result.pop(k) for k in _META_KEYS if k in result}
