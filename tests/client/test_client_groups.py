@@ -321,3 +321,17 @@ def test_an_unpaginated_list_is_read_once_however_long(make_client: Build) -> No
     keys = list(make_client(platform).api_keys.list())
     assert len(keys) == 150
     assert len(platform.requests) == 1
+
+
+def test_a_safe_upload_is_sent_whole_again_on_retry(make_client: Build, tmp_path: Path) -> None:
+    weights = tmp_path / "yolo.pt"
+    weights.write_bytes(b"abc" * 1000)
+    platform = Recorder(fail(503, "INTERNAL_ERROR"), ok({"id": "model_1"}, status=201))
+    seen: list[tuple[int, int]] = []
+    client = make_client(platform)
+    client.models.create(
+        project_id="p", name="M", file=weights, progress=lambda *p: seen.append(p), retry_safe=True
+    )
+    assert len(platform.requests) == 2
+    assert all(weights.read_bytes() in request.content for request in platform.requests)
+    assert seen.count((3000, 3000)) == 2

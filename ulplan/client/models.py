@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class ApiObject(BaseModel):
     """Base of every result: tolerant of extra fields, dumps by the API's names."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, serialize_by_alias=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, serialize_by_alias=True, defer_build=True)
 
 
 class PageMeta(ApiObject):

@@ -47,9 +47,14 @@ class TrainingGroup(Group):
         data = self._get(_training_path(model_id)).data
         return None if data is None else parse(TrainingStatus, data)
 
-    def cancel(self, model_id: str) -> None:
-        """Cancel the active training (``ConflictError`` when none is active)."""
-        self._transport.request("DELETE", _training_path(model_id))
+    def cancel(self, model_id: str) -> TrainingStatus | None:
+        """Cancel the active training (``ConflictError`` when none is active).
+
+        Returns the cancelled run's status, or None when a retried cancel found the run
+        already gone.
+        """
+        data = self._transport.request("DELETE", _training_path(model_id)).data
+        return parse(TrainingStatus, data) if isinstance(data, dict) and "status" in data else None
 
     def gpu_types(self) -> builtins.list[GpuType]:
         """The GPUs training can use, with hourly prices."""
