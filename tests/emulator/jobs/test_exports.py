@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.emulator.helpers import data, error
+from tests.emulator.helpers import checkpoint, data, error
 from tests.emulator.jobs.jobkit import (
     finished,
     get,
@@ -149,3 +149,14 @@ def test_purging_a_model_deletes_its_exports_and_their_files(emulator: Emulator)
         data(client.post("/api/trash/empty"))
         assert client.get(done["file"]["url"]).status_code == 404
         assert get(client, "/api/storage")["used"] == 0
+
+
+def test_an_export_whose_file_does_not_fit_in_storage_fails(
+    emulator_factory: Callable[..., Emulator],
+) -> None:
+    emulator = emulator_factory(storage_limit=len(checkpoint(b"uploaded weights")) + 10)
+    with emulator.client() as client:
+        model = model_with_weights(client)
+        export = data(client.post("/api/exports", json={"modelId": model["id"], "format": "onnx"}), 201)
+        failed = wait_for(lambda: get(client, f"/api/exports/{export['id']}"), finished("failed"))
+    assert failed["error"]["code"] == "PAYLOAD_TOO_LARGE" and failed["file"] is None

@@ -215,3 +215,14 @@ def test_trashing_a_model_cancels_its_training(emulator_factory: Callable[..., E
         data(client.post("/api/trash", json={"itemId": model["id"], "type": "model"}))
         job = training(client, model["id"])
     assert job["status"] == "cancelled" and job["costMicroUsd"] < job["estimatedCostMicroUsd"]
+
+
+def test_a_run_whose_weights_do_not_fit_in_storage_fails(emulator_factory: Callable[..., Emulator]) -> None:
+    emulator = emulator_factory(storage_limit=100)  # bytes: less than the trained weights need
+    with emulator.client() as client:
+        model, dataset = untrained_model(client)
+        data(start_training(client, model["id"], dataset["id"], epochs=2), 201)
+        failed = wait_for(lambda: training(client, model["id"]), finished("failed"))
+        after = get(client, f"/api/models/{model['id']}")
+    assert failed["error"]["code"] == "PAYLOAD_TOO_LARGE" and failed["progress"]["currentEpoch"] == 2
+    assert (after["status"], after["fileSha256"]) == ("failed", None)

@@ -272,35 +272,34 @@ class TrainingStore(SubStore):
 
     def _finish(self, row: Row, snapshot: TrainingSnapshot, events: list[Event]) -> None:
         """Settle a job that reached its final status: billing, model, weights, activity, events."""
-        status, error = snapshot.status, None
         cost = self._cost(row, snapshot)
         metrics = metrics_at(row["model_id"], snapshot.epochs_done, row["epochs"], row["task"])
-        if status == "completed":
-            error = self._save_weights(row, metrics)
-            status = "failed" if error else status
-        elif status == "failed":
-            error = {
-                "message": FAILURES[random.Random(row["id"]).randrange(len(FAILURES))],
-                "epoch": row["fail_epoch"],
-            }
-        self.store.billing.settle(
-            row["account_id"], row["id"], cost, f"Training {row['model_name']} ({row['gpu_type']})"
-        )
-        self._set(row, status=status, cost=cost, error=dumps(error) if error else None,
-                  completed_at=self.clock.iso(snapshot.ended_at))  # fmt: skip
+        status, error = self._outcome(row, snapshot, metrics)
+        description = f"Training {row['model_name']} ({row['gpu_type']})"
+        self.store.billing.settle(row["account_id"], row["id"], cost, description)
+        ended = {"status": status, "cost": cost, "completed_at": self.clock.iso(snapshot.ended_at)}
+        self._set(row, **ended, error=dumps(error) if error else None)
         self.store.models.set_training_fields(row["model_id"], status=status, metrics=metrics)
-        summary = {
-            "completed": "Training completed",
-            "cancelled": "Training cancelled",
-            "failed": "Training failed",
-        }
-        detail = f" after {snapshot.epochs_done}/{row['epochs']} epochs; cost ${cost / gpus.MICRO_USD:.2f}"
-        self._record(row["account_id"], row["model_id"], row["model_name"], status, summary[status] + detail)
+        message = f"Training {status} after {snapshot.epochs_done}/{row['epochs']} epochs"
+        message += f"; cost ${cost / gpus.MICRO_USD:.2f}"
+        self._record(row["account_id"], row["model_id"], row["model_name"], status, message)
         data = {"modelId": row["model_id"], "jobId": row["id"], "status": status, "costMicroUsd": cost}
         if status == "completed":
             events.append(("training.completed", data | {"metrics": metrics}))
         elif status == "failed":
             events.append(("training.failed", data | {"error": error}))
+
+    def _outcome(
+        self, row: Row, snapshot: TrainingSnapshot, metrics: dict[str, float]
+    ) -> tuple[str, dict[str, Any] | None]:
+        """The final status and error: a completed run whose weights cannot be stored fails."""
+        if snapshot.status == "completed":
+            error = self._save_weights(row, metrics)
+            return ("failed", error) if error else ("completed", None)
+        if snapshot.status == "failed":
+            message = FAILURES[random.Random(row["id"]).randrange(len(FAILURES))]
+            return "failed", {"message": message, "epoch": row["fail_epoch"]}
+        return snapshot.status, None
 
     def _save_weights(self, row: Row, metrics: dict[str, float]) -> dict[str, Any] | None:
         """Store the trained weights through the blobs (replacing earlier weights); an error if not."""
