@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ulplan.client.errors import InvalidEndpointError, MissingAPIKeyError
+from ulplan.client.errors import InvalidEndpointError, MissingAPIKeyError, scrub
 
 API_KEY_ENV = "ULTRALYTICS_API_KEY"
 BASE_URL_ENV = "ULTRALYTICS_PLATFORM_URL"
@@ -112,7 +112,7 @@ def resolve_base_url(base_url: str | None = None, env: Mapping[str, str] | None 
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise InvalidEndpointError(
-            f"invalid platform URL {url!r}: expected http(s)://host[:port] "
+            f"invalid platform URL {scrub(url)!r}: expected http(s)://host[:port] "
             f"(from the argument, {BASE_URL_ENV}, or the default {DEFAULT_BASE_URL})"
         )
     return url

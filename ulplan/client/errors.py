@@ -13,7 +13,9 @@
         │   ├── NotFoundError                   NOT_FOUND              404
         │   ├── ConflictError                   CONFLICT               409
         │   ├── PayloadTooLargeError            PAYLOAD_TOO_LARGE      413
-        │   ├── RateLimitedError                RATE_LIMITED           429  (.retry_after)
+        │   ├── RateLimitedError                RATE_LIMITED           429  (.retry_after; also
+        │   │                                   raised unsent, status None, when pacing would wait
+        │   │                                   longer than its limit)
         │   └── InternalError                   INTERNAL_ERROR         500 and any other 5xx
         ├── UnexpectedResponseError             a success answer not shaped as API.md says
         └── TransportError                      no usable answer came back
