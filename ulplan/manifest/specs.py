@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
@@ -197,15 +205,19 @@ class DeploymentSpec(Spec):
     )
     state: DeploymentState = Field("running", description="running or stopped.")
 
-    @model_validator(mode="after")
-    def _instances(self) -> Self:
-        if self.minInstances > self.maxInstances:
+    # A field validator, not a model one, so the mistake is reported even when another
+    # field of the deployment is wrong too (model validators run only on valid fields).
+    @field_validator("maxInstances")
+    @classmethod
+    def _instances(cls, high: int, info: ValidationInfo) -> int:
+        low = info.data.get("minInstances")
+        if isinstance(low, int) and low > high:
             raise PydanticCustomError(
                 "instances",
-                "minInstances ({low}) is greater than maxInstances ({high})",
-                {"low": self.minInstances, "high": self.maxInstances},
+                "{high} is less than minInstances ({low})",
+                {"low": low, "high": high},
             )
-        return self
+        return high
 
 
 SPEC_TYPES: dict[str, type[Spec]] = {
