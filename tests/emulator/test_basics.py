@@ -28,7 +28,9 @@ def test_unknown_route_and_wrong_method_use_the_envelope(emulator: Emulator) -> 
 
 def test_validation_errors_name_each_field(emulator: Emulator) -> None:
     with emulator.client() as client:
-        err = error(client.post("/api/projects", json={"name": "", "visibility": "secret"}), 400, "VALIDATION_ERROR")
+        err = error(
+            client.post("/api/projects", json={"name": "", "visibility": "secret"}), 400, "VALIDATION_ERROR"
+        )
     fields = {item["field"] for item in err["details"]["fields"]}
     assert fields == {"name", "visibility"}
 
@@ -47,6 +49,17 @@ def test_account_summary(emulator: Emulator) -> None:
     assert summary["plan"] == "pro"
     assert summary["totalBalance"] == 5_000_000
     assert summary["counts"] == {"projects": 1, "datasets": 0, "models": 0, "deployments": 0}
+
+
+def test_account_summary_satisfies_yolo_login(emulator: Emulator) -> None:
+    # `yolo login KEY` sends one GET with the bearer key and wants a 200 naming a username;
+    # the package's own doubles answer a bare object, so the fields are mirrored at the top.
+    with emulator.client() as client:
+        response = client.get("/api/account/summary")
+    body = response.json()
+    assert response.status_code == 200
+    assert body["username"] == body["data"]["username"] == "user1"
+    assert body["success"] is True
 
 
 def test_account_summary_accepts_a_key_of_any_scope(emulator: Emulator) -> None:
