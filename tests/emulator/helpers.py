@@ -42,9 +42,13 @@ def make_project(client: httpx.Client, name: str = "Detection", **fields: Any) -
     return result
 
 
-def make_dataset(client: httpx.Client, name: str = "Traffic", task: str = "detect", **fields: Any) -> dict[str, Any]:
+def make_dataset(
+    client: httpx.Client, name: str = "Traffic", task: str = "detect", **fields: Any
+) -> dict[str, Any]:
     """Create a dataset and return it."""
-    result: dict[str, Any] = data(client.post("/api/datasets", json={"name": name, "task": task, **fields}), 201)
+    result: dict[str, Any] = data(
+        client.post("/api/datasets", json={"name": name, "task": task, **fields}), 201
+    )
     return result
 
 

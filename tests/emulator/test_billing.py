@@ -12,7 +12,12 @@ from tests.support.emulator import Emulator, new_key
 def test_new_accounts_have_the_signup_credit(emulator: Emulator) -> None:
     with emulator.client() as client:
         balance = data(client.get("/api/billing/balance"))
-    assert balance == {"cashBalance": 0, "creditBalance": 5_000_000, "reservedAmount": 0, "totalBalance": 5_000_000}
+    assert balance == {
+        "cashBalance": 0,
+        "creditBalance": 5_000_000,
+        "reservedAmount": 0,
+        "totalBalance": 5_000_000,
+    }
 
 
 def test_checkout_url_credits_the_account_once(emulator: Emulator) -> None:

@@ -40,7 +40,9 @@ def scoped_keys(emulator: Emulator) -> dict[str, str]:
         }
 
 
-@pytest.mark.parametrize(("method", "path", "body", "allowed"), ENDPOINTS, ids=[f"{m} {p}" for m, p, _, _ in ENDPOINTS])
+@pytest.mark.parametrize(
+    ("method", "path", "body", "allowed"), ENDPOINTS, ids=[f"{m} {p}" for m, p, _, _ in ENDPOINTS]
+)
 def test_scopes(
     emulator: Emulator, scoped_keys: dict[str, str], method: str, path: str, body: Any, allowed: set[str]
 ) -> None:
@@ -49,7 +51,10 @@ def test_scopes(
             response = client.request(method, path, json=body)
         if scope in allowed:
             # Allowed: whatever the answer (a repeated create may be 409), it is not a refusal.
-            assert response.status_code not in (401, 403) and response.status_code < 500, (scope, response.text)
+            assert response.status_code not in (401, 403) and response.status_code < 500, (
+                scope,
+                response.text,
+            )
         else:
             assert error(response, 403, "FORBIDDEN")["message"], scope
 

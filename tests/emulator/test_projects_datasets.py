@@ -17,7 +17,9 @@ def test_project_lifecycle(emulator: Emulator) -> None:
         assert project["modelCount"] == 0
         fetched = data(client.get(f"/api/projects/{project['id']}"))
         assert fetched == project
-        updated = data(client.patch(f"/api/projects/{project['id']}", json={"description": "new", "license": "MIT"}))
+        updated = data(
+            client.patch(f"/api/projects/{project['id']}", json={"description": "new", "license": "MIT"})
+        )
         assert (updated["description"], updated["license"], updated["name"]) == ("new", "MIT", "Traffic Cams")
         assert updated["updatedAt"] >= project["updatedAt"]
         assert data(client.delete(f"/api/projects/{project['id']}"))["cascadedModels"] == 0
@@ -79,7 +81,9 @@ def test_dataset_lifecycle_and_task_filter(emulator: Emulator) -> None:
         assert [d["name"] for d in listed] == ["Poses"]
         patched = data(client.patch(f"/api/datasets/{dataset['id']}", json={"classNames": ["car"]}))
         assert patched["classNames"] == ["car"] and patched["classCount"] == 1
-        err = error(client.patch(f"/api/datasets/{dataset['id']}", json={"task": "pose"}), 400, "VALIDATION_ERROR")
+        err = error(
+            client.patch(f"/api/datasets/{dataset['id']}", json={"task": "pose"}), 400, "VALIDATION_ERROR"
+        )
         assert err["details"]["fields"][0]["field"] == "task"
         data(client.delete(f"/api/datasets/{dataset['id']}"))
         error(client.get(f"/api/datasets/{dataset['id']}"), 404, "NOT_FOUND")

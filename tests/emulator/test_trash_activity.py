@@ -90,7 +90,9 @@ def test_activity_search_dates_and_paging(emulator: Emulator) -> None:
     with emulator.client() as client:
         make_project(client, "Alpha")
         make_dataset(client, "Beta")
-        assert [e["resourceName"] for e in data(client.get("/api/activity", params={"search": "beta"}))] == ["Beta"]
+        assert [e["resourceName"] for e in data(client.get("/api/activity", params={"search": "beta"}))] == [
+            "Beta"
+        ]
         today = data(client.get("/api/activity"))[0]["timestamp"][:10]
         assert len(data(client.get("/api/activity", params={"startDate": today, "endDate": today}))) == 2
         assert data(client.get("/api/activity", params={"endDate": "2000-01-01"})) == []
@@ -104,7 +106,9 @@ def test_mark_seen_and_archive(emulator: Emulator) -> None:
         make_project(client, "a")
         make_project(client, "b")
         newest, oldest = data(client.get("/api/activity"))
-        assert data(client.post("/api/activity/mark-seen", json={"eventIds": [newest["id"]]})) == {"updated": 1}
+        assert data(client.post("/api/activity/mark-seen", json={"eventIds": [newest["id"]]})) == {
+            "updated": 1
+        }
         assert [e["seen"] for e in data(client.get("/api/activity"))] == [True, False]
         assert data(client.post("/api/activity/archive", json={"all": True})) == {"updated": 2}
         assert data(client.get("/api/activity")) == []
