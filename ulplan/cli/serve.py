@@ -87,6 +87,12 @@ def _parse_rate_limit(_ctx: click.Context, _param: click.Parameter, value: str |
     help="Share of emulated trainings that fail.",
 )
 @click.option("--webhook", "webhook_url", metavar="URL", help="POST signed job events to this URL.")
+@click.option(
+    "--storage-limit",
+    type=click.IntRange(1),
+    metavar="BYTES",
+    help="Storage limit of every account, replacing the plans' (free 100 GB, pro 500 GB, enterprise 5 TB).",
+)
 @global_options
 def serve(
     host: str,
@@ -101,6 +107,7 @@ def serve(
     job_seconds: float,
     fail_training_rate: float,
     webhook_url: str | None,
+    storage_limit: int | None,
 ) -> None:
     """Run the local emulator of the Ultralytics Platform API.
 
@@ -123,6 +130,7 @@ def serve(
         job_seconds=job_seconds,
         fail_training_rate=fail_training_rate,
         webhook_url=webhook_url,
+        storage_limit=storage_limit,
     )
     app = create_app(config)
     for key in app.state.store.seed():
