@@ -179,3 +179,11 @@ def test_empty_file_is_ignored(tmp_path: Path) -> None:
     write(tmp_path, {"empty.yaml": "", "main.yaml": "projects:\n  p: {}\n"})
     loaded = load(tmp_path)
     assert not loaded.diagnostics and len(loaded.files) == 2
+
+
+def test_min_instances_above_the_default_max_is_reported(tmp_path: Path) -> None:
+    text = "deployments:\n  a: {model: {id: m}, region: us-east1, minInstances: 3, cpu: 99}\n"
+    assert errors(load(write(tmp_path, {"main.yaml": text}))) == [
+        "deployment.a: maxInstances: 1 is less than minInstances (3); raise maxInstances",
+        "deployment.a: cpu: Input should be less than or equal to 8",
+    ]

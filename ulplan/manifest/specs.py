@@ -198,7 +198,7 @@ class DeploymentSpec(Spec):
     ] = enums.DEFAULT_MIN_INSTANCES
     maxInstances: Annotated[
         int, Field(ge=enums.MAX_INSTANCES_RANGE[0], le=enums.MAX_INSTANCES_RANGE[1]), Whole()
-    ] = enums.DEFAULT_MAX_INSTANCES
+    ] = Field(enums.DEFAULT_MAX_INSTANCES, validate_default=True)  # checked against minInstances
     cpu: Annotated[int, Field(ge=enums.CPU_RANGE[0], le=enums.CPU_RANGE[1]), Whole()] = enums.DEFAULT_CPU
     memoryGi: Annotated[int, Field(ge=enums.MEMORY_GI_RANGE[0], le=enums.MEMORY_GI_RANGE[1]), Whole()] = (
         enums.DEFAULT_MEMORY_GI
@@ -214,7 +214,7 @@ class DeploymentSpec(Spec):
         if isinstance(low, int) and low > high:
             raise PydanticCustomError(
                 "instances",
-                "{high} is less than minInstances ({low})",
+                "{high} is less than minInstances ({low}); raise maxInstances",
                 {"low": low, "high": high},
             )
         return high

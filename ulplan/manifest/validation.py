@@ -91,7 +91,16 @@ def report(
             where = doc.key_at((*base, *path[:-1]))
             diags.error(f'{subject}: missing required key "{_dotted(shown)}"', where)
         else:
+            shown = (*shown, *_unwritten_field(model, items[0]["loc"], path))
             diags.error(f"{subject}: {_prefix(shown)}{_message(items)}", doc.value_at((*base, *path)))
+
+
+def _unwritten_field(model: type[BaseModel], loc: tuple[int | str, ...], path: YamlPath) -> YamlPath:
+    """The field a default value failed in (``maxInstances`` left at 1), to name it."""
+    last = loc[-1] if loc else None
+    if isinstance(last, str) and (not path or path[-1] != last) and last in _fields_at(model, loc[:-1]):
+        return (last,)
+    return ()
 
 
 def _unknown_key(
