@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.client.client_fakes import FakeClock, fail, ok
 from ulplan.client import PlatformClient
@@ -231,3 +233,22 @@ def test_a_retry_after_of_an_hour_is_reported_not_slept_through(
     assert caught.value.retry_after == 3600
     assert client.stats.total == 1
     assert clock.sleeps == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(limit=st.integers(1, 8), seconds=st.integers(1, 90), requests=st.integers(1, 40))
+def test_any_fixed_window_is_never_overshot(limit: int, seconds: int, requests: int) -> None:
+    clock = FakeClock()
+    platform = FixedWindowPlatform(clock, limit=limit, seconds=seconds)
+    limiter = RateLimiter(clock=clock.time, sleep=clock.sleep)
+    with PlatformClient(
+        api_key="ul_property_test_key",
+        base_url="https://platform.test",
+        transport=httpx.MockTransport(platform),
+        limiter=limiter,
+        sleep=clock.sleep,
+    ) as client:
+        for _ in range(requests):
+            client.storage.get()
+    assert platform.refused == 0
+    assert len(clock.sleeps) == (requests - 1) // limit
