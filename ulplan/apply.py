@@ -242,7 +242,7 @@ def import_resource(
         raise ImportRefusedError(f"there is no {spec.kind} with id {resource_id} on the platform") from None
     status = client.training.status(resource_id) if kind.training_needed(spec) else None
     extras = {"training": status.model_dump(mode="json") if status is not None else None}
-    attributes = kind.comparable(raw, None, extras)
+    attributes = kind.imported(spec, kind.comparable(raw, None, extras))
     entry = ResourceState(
         address=address,
         kind=spec.kind,

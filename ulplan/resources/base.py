@@ -147,6 +147,10 @@ class ResourceType:
         """Kind-specific differences beyond the compared fields (a failed export...)."""
         return []
 
+    def imported(self, resource: ResourceSpec, live_attributes: Raw) -> Raw:
+        """The attributes ``ulplan import`` records: the live ones, which the next plan checks."""
+        return live_attributes
+
     def training_needed(self, resource: ResourceSpec) -> bool:
         """Whether the planner must read this resource's training status."""
         return False

@@ -103,6 +103,20 @@ class ModelType(ResourceType):
         attrs["training"] = live_training(status, recorded)
         return attrs
 
+    def imported(self, resource: ResourceSpec, live_attributes: Raw) -> Raw:
+        """Once a model trained, the platform holds the trained weights and no longer the
+        uploaded file, and it never echoes train args: what cannot be checked is taken from
+        the manifest (the import asserts this object is that resource)."""
+        attrs = dict(live_attributes)
+        if live_attributes.get("training") is None:
+            return attrs
+        if resource.file_sha256:
+            attrs["fileSha256"] = resource.file_sha256
+        wanted = self.template(resource).get("training") or {}
+        if wanted.get("trainArgs") and not attrs["training"].get("trainArgs"):
+            attrs["training"] = {**attrs["training"], "trainArgs": wanted["trainArgs"]}
+        return attrs
+
     def find_match(self, after: Mapping[str, Any], slug: str, candidates: Iterable[Raw]) -> Raw | None:
         """Models are unique per project: match the slug within the wanted project."""
         for raw in candidates:
