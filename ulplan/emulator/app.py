@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from types import ModuleType
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -51,6 +52,17 @@ available. Payments are emulated too: a checkout URL credits the account when vi
 """
 
 TICK_SECONDS = 0.1
+API_ROUTES: tuple[ModuleType, ...] = (
+    account,
+    projects,
+    datasets,
+    models,
+    files,
+    training,
+    exports,
+    deployments,
+)
+API_ROUTES += (activity, trash, billing, storage, gdpr, api_keys)
 HTTP_CODES = {
     400: "VALIDATION_ERROR",
     401: "UNAUTHORIZED",
@@ -94,22 +106,7 @@ def create_app(config: EmulatorConfig, clock: Clock | None = None) -> FastAPI:
     app.add_middleware(FaultMiddleware, config=config)
     app.add_middleware(RateLimitMiddleware, store=store, config=config)
     app.include_router(health.router)
-    for module in (
-        account,
-        projects,
-        datasets,
-        models,
-        files,
-        training,
-        exports,
-        deployments,
-        activity,
-        trash,
-        billing,
-        storage,
-        gdpr,
-        api_keys,
-    ):
+    for module in API_ROUTES:
         app.include_router(module.router, prefix="/api")
     return app
 

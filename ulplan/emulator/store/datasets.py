@@ -71,29 +71,16 @@ class DatasetStore(SubStore):
         slug = rules.slug_for(fields.get("slug"), name)
         values = _checked({"visibility": "private", **fields})
         dataset_id, now = ids.new_id("dataset"), self.clock.iso()
+        columns = {
+            "id": dataset_id,
+            "account_id": account_id,
+            "name": name,
+            "slug": slug,
+            "task": task,
+            "created_at": now,
+        }
         with self.db.transaction() as conn:
-            rules.insert_or_conflict(
-                conn,
-                "INSERT INTO datasets (id, account_id, name, slug, task, description, visibility,"
-                " class_names, tags, license, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    dataset_id,
-                    account_id,
-                    name,
-                    slug,
-                    task,
-                    values.get("description", ""),
-                    values["visibility"],
-                    values.get("class_names", "[]"),
-                    values.get("tags", "[]"),
-                    values.get("license"),
-                    now,
-                    now,
-                ),
-                "dataset",
-                slug,
-            )
+            rules.insert_row(conn, "datasets", columns | values | {"updated_at": now}, "dataset")
             self.store.activity.record(
                 account_id, "created", "dataset", dataset_id, name, f"Dataset '{name}' created"
             )

@@ -17,6 +17,7 @@ from ulplan.emulator.db import dumps, loads
 from ulplan.emulator.errors import NotFound, NotImplementedHere
 from ulplan.emulator.store import rules
 from ulplan.emulator.store.base import Page, PageRequest, Row, SubStore, field_error
+from ulplan.emulator.store.blobs import BlobInfo
 
 EDITABLE = ("name", "description", "license")
 STATUSES = ("pending", "untrained", "starting", "running", "completed", "failed", "cancelled")
@@ -120,8 +121,9 @@ class ModelStore(SubStore):
             blob = self.store.blobs.save_stream(
                 account_id, "model", model_id, _file_name(filename), chunks, validate=check_checkpoint
             )
+        columns = {"id": model_id, "account_id": account_id, "project_id": project_id, "name": name}
         try:
-            self._insert(account_id, model_id, project_id, name, slug, task, description, blob)
+            self._insert(columns | {"slug": slug, "task": task, "description": description}, blob)
         except BaseException:
             self.store.blobs.delete_owner("model", model_id)
             raise
@@ -210,43 +212,19 @@ class ModelStore(SubStore):
         if taken is not None:
             raise rules.slug_conflict("model", slug)
 
-    def _insert(
-        self,
-        account_id: str,
-        model_id: str,
-        project_id: str,
-        name: str,
-        slug: str,
-        task: str,
-        description: str,
-        blob: Any,
-    ) -> None:
+    def _insert(self, columns: dict[str, Any], blob: BlobInfo | None) -> None:
         now = self.clock.iso()
-        status = "untrained" if blob is None else "completed"
+        account_id, model_id, name = columns["account_id"], columns["id"], columns["name"]
+        columns |= {
+            "status": "untrained" if blob is None else "completed",
+            "created_at": now,
+            "updated_at": now,
+        }
+        if blob is not None:
+            columns |= {"file_size": blob.size, "file_sha256": blob.sha256}
         with self.db.transaction() as conn:
-            self.store.projects.get_row(account_id, project_id)  # still live, now under the lock
-            rules.insert_or_conflict(
-                conn,
-                "INSERT INTO models (id, account_id, project_id, name, slug, task, status, description,"
-                " file_size, file_sha256, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    model_id,
-                    account_id,
-                    project_id,
-                    name,
-                    slug,
-                    task,
-                    status,
-                    description,
-                    None if blob is None else blob.size,
-                    None if blob is None else blob.sha256,
-                    now,
-                    now,
-                ),
-                "model",
-                slug,
-            )
+            self.store.projects.get_row(account_id, columns["project_id"])  # still live, now under the lock
+            rules.insert_row(conn, "models", columns, "model")
             self.store.activity.record(
                 account_id, "created", "model", model_id, name, f"Model '{name}' created"
             )

@@ -58,26 +58,9 @@ class ProjectStore(SubStore):
         slug = rules.slug_for(fields.get("slug"), name)
         values = _checked({"visibility": "private", **fields})
         project_id, now = ids.new_id("project"), self.clock.iso()
+        columns = {"id": project_id, "account_id": account_id, "name": name, "slug": slug, "created_at": now}
         with self.db.transaction() as conn:
-            rules.insert_or_conflict(
-                conn,
-                "INSERT INTO projects (id, account_id, name, slug, description, visibility, tags, license,"
-                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    project_id,
-                    account_id,
-                    name,
-                    slug,
-                    values.get("description", ""),
-                    values["visibility"],
-                    values.get("tags", "[]"),
-                    values.get("license"),
-                    now,
-                    now,
-                ),
-                "project",
-                slug,
-            )
+            rules.insert_row(conn, "projects", columns | values | {"updated_at": now}, "project")
             self.store.activity.record(
                 account_id, "created", "project", project_id, name, f"Project '{name}' created"
             )

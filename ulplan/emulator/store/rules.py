@@ -84,6 +84,15 @@ def insert_or_conflict(
         raise slug_conflict(kind, slug) from exc
 
 
+def insert_row(conn: sqlite3.Connection, table: str, columns: dict[str, Any], kind: str) -> None:
+    """INSERT ``columns`` into ``table``; a taken slug (the only unique index) is a 409 Conflict."""
+    names = ", ".join(columns)
+    marks = ", ".join("?" * len(columns))
+    insert_or_conflict(
+        conn, f"INSERT INTO {table} ({names}) VALUES ({marks})", columns.values(), kind, str(columns["slug"])
+    )
+
+
 def days_remaining(trashed_at: float, now: float) -> int:
     """Whole days (rounded up) before a trashed item is purged; 0 when due."""
     return max(0, math.ceil((trashed_at + TRASH_DAYS * DAY_SECONDS - now) / DAY_SECONDS))
