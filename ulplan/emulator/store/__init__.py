@@ -89,11 +89,9 @@ class Store:
 
     def tick(self) -> None:
         """Advance the emulated jobs to the present (called periodically and before reads)."""
-        # The job parts are written alongside; until each has tick() it is skipped.
-        for part in (self.training, self.exports, self.deployments):
-            advance = getattr(part, "tick", None)
-            if advance is not None:
-                advance()
+        self.training.tick()
+        self.exports.tick()
+        self.deployments.tick()
 
     def close(self) -> None:
         """Release the database (and the temporary files of an in-memory instance)."""
