@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import io
-import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
 
 from tests.support.emulator import Emulator
 from ulplan.client import PlatformClient
 from ulplan.client import errors as e
-
-T = TypeVar("T")
 
 
 @pytest.fixture
@@ -32,17 +28,6 @@ def checkpoint(path: Path, size: int = 200_000) -> Path:
         archive.writestr("weights/data.pkl", b"\x80\x02}q\x00." + bytes(size))
     path.write_bytes(buffer.getvalue())
     return path
-
-
-def wait_for(read: Callable[[], T], done: Callable[[T], bool]) -> T:
-    """Poll a job until ``done`` (emulated jobs take tens of milliseconds here)."""
-    pause = threading.Event()
-    for _ in range(1000):
-        value = read()
-        if done(value):
-            return value
-        pause.wait(0.02)
-    raise AssertionError(f"never done: {value!r}")
 
 
 def test_account_summary_names_the_owner(client: PlatformClient) -> None:
@@ -123,9 +108,7 @@ def test_training_runs_to_completion_and_bills(client: PlatformClient) -> None:
     started = client.training.start(model_id=model.id, dataset_id=dataset.id, epochs=3, gpu_type="rtx-4090")
     assert started.modelId == model.id
     assert started.estimatedCost is not None and (started.estimatedCost.costMicroUsd or 0) > 0
-    status = wait_for(
-        lambda: client.training.status(model.id), lambda s: s is not None and s.status == "completed"
-    )
+    status = client.training.wait(model.id, timeout=20, interval=0.02)
     assert status is not None and status.progress is not None and status.progress.currentEpoch == 3
     with pytest.raises(e.ConflictError):
         client.training.cancel(model.id)
@@ -151,7 +134,8 @@ def test_exports_complete_and_download(client: PlatformClient, tmp_path: Path) -
     model = client.models.create(project_id=project.id, name="Yolo", file=checkpoint(tmp_path / "y.pt"))
     export = client.exports.create(model_id=model.id, format="onnx")
     assert export.status == "queued"
-    done = wait_for(lambda: client.exports.get(export.id), lambda x: x.status == "completed")
+    done = client.exports.wait(export.id, timeout=20, interval=0.02)
+    assert done.status == "completed"
     assert [x.id for x in client.exports.list(model_id=model.id)] == [export.id]
     path = client.exports.download(done.id, tmp_path)
     assert path.stat().st_size == (done.file.size if done.file else None)
@@ -167,13 +151,14 @@ def test_deployments_lifecycle(client: PlatformClient, tmp_path: Path) -> None:
         model_id=model.id, name="api", region="us-central1", max_instances=2
     )
     assert deployment.resources is not None and deployment.resources.maxInstances == 2
-    ready = wait_for(lambda: client.deployments.get(deployment.id), lambda d: d.status == "ready")
+    ready = client.deployments.wait(deployment.id, timeout=20, interval=0.02)
+    assert ready.status == "ready"
     resized = client.deployments.update(ready.id, cpu=2)
     assert resized.resources is not None and resized.resources.cpu == 2 and resized.url == ready.url
     client.deployments.stop(ready.id)
-    wait_for(lambda: client.deployments.get(ready.id), lambda d: d.status == "stopped")
+    assert client.deployments.wait(ready.id, "stopped", timeout=20, interval=0.02).status == "stopped"
     client.deployments.start(ready.id)
-    wait_for(lambda: client.deployments.get(ready.id), lambda d: d.status == "ready")
+    assert client.deployments.wait(ready.id, timeout=20, interval=0.02).status == "ready"
     assert client.deployments.metrics(ready.id).totalRequests is not None
     everything = client.deployments.logs(ready.id)
     warnings = client.deployments.logs(ready.id, severity="WARNING")

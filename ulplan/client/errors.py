@@ -18,6 +18,7 @@
         │   │                                   longer than its limit)
         │   └── InternalError                   INTERNAL_ERROR         500 and any other 5xx
         ├── UnexpectedResponseError             a success answer not shaped as API.md says
+        ├── WaitTimeoutError                    a job did not settle within the wait's timeout
         └── TransportError                      no usable answer came back
             ├── PlatformConnectionError         connect/read/write failed, protocol error
             │   └── PlatformUnreachableError    no connection made: nothing was sent
@@ -177,6 +178,12 @@ class UnexpectedResponseError(PlatformError):
     """A success answer whose data does not have the shape of the documented object."""
 
     default_code = "UNEXPECTED_RESPONSE"
+
+
+class WaitTimeoutError(PlatformError):
+    """A training, export or deployment did not settle within the time given to wait."""
+
+    default_code = "WAIT_TIMEOUT"
 
 
 class TransportError(PlatformError):

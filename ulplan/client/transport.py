@@ -93,7 +93,7 @@ class Transport:
         self._limiter = limiter
         self.stats = stats
         self._on_request = on_request
-        self._sleep = sleep
+        self.sleep = sleep
         self._http = httpx.Client(
             base_url=base_url,
             timeout=timeout,
@@ -162,7 +162,7 @@ class Transport:
             number + 1,
             self._retry.max_retries,
         )
-        self._sleep(wait)
+        self.sleep(wait)
 
     def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         """One paced, counted, logged attempt; the body is read before returning."""

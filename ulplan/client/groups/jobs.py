@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,11 @@ from ulplan.client.models import (
     TrainingStatus,
 )
 from ulplan.client.transport import Transport
+from ulplan.client.waiting import poll
+
+TRAINING_SETTLED = frozenset({"completed", "failed", "cancelled"})
+EXPORT_SETTLED = frozenset({"completed", "failed", "cancelled"})
+DEPLOYMENT_FAILED = "failed"
 
 
 class TrainingGroup(Group):
@@ -56,6 +62,33 @@ class TrainingGroup(Group):
         data = self._transport.request("DELETE", _training_path(model_id)).data
         return parse(TrainingStatus, data) if isinstance(data, dict) and "status" in data else None
 
+    def wait(
+        self,
+        model_id: str,
+        *,
+        timeout: float | None = None,
+        interval: float = 5.0,
+        on_progress: Callable[[TrainingStatus], None] | None = None,
+    ) -> TrainingStatus | None:
+        """Poll until the training completed, failed or was cancelled; return its status.
+
+        None when the model was never trained. ``on_progress`` sees every status read.
+        """
+
+        def report(status: TrainingStatus | None) -> None:
+            if status is not None and on_progress is not None:
+                on_progress(status)
+
+        return poll(
+            lambda: self.status(model_id),
+            lambda status: status is None or status.status in TRAINING_SETTLED,
+            sleep=self._transport.sleep,
+            interval=interval,
+            timeout=timeout,
+            what=f"training of {model_id}",
+            on_poll=report,
+        )
+
     def gpu_types(self) -> builtins.list[GpuType]:
         """The GPUs training can use, with hourly prices."""
         data = self._get("/api/training/gpu-types").data
@@ -84,6 +117,17 @@ class ExportsGroup(CrudGroup[Export]):
     ) -> Export:
         """Queue an export (``ConflictError`` when the same one is already running)."""
         return self._create({"model_id": model_id, "format": format, "args": args}, retry_safe)
+
+    def wait(self, id: str, *, timeout: float | None = None, interval: float = 2.0) -> Export:
+        """Poll until the export completed, failed or was cancelled; return it."""
+        return poll(
+            lambda: self.get(id),
+            lambda export: export.status in EXPORT_SETTLED,
+            sleep=self._transport.sleep,
+            interval=interval,
+            timeout=timeout,
+            what=f"export {id}",
+        )
 
     def download(self, id: str, dest: Path | str, progress: Progress | None = None) -> Path:
         """Stream a completed export's file to ``dest`` (a file path or a directory)."""
@@ -129,6 +173,19 @@ class DeploymentsGroup(CrudGroup[Deployment]):
     def stop(self, id: str, *, retry_safe: bool = False) -> Deployment:
         """Stop a running deployment (it keeps its id and URL)."""
         return parse(Deployment, self._post(self._item(id, "stop"), retry_safe=retry_safe).data)
+
+    def wait(
+        self, id: str, until: str = "ready", *, timeout: float | None = None, interval: float = 2.0
+    ) -> Deployment:
+        """Poll until the deployment's status is ``until`` (or ``failed``); return it."""
+        return poll(
+            lambda: self.get(id),
+            lambda deployment: deployment.status in (until, DEPLOYMENT_FAILED),
+            sleep=self._transport.sleep,
+            interval=interval,
+            timeout=timeout,
+            what=f"deployment {id}",
+        )
 
     def metrics(self, id: str) -> DeploymentMetrics:
         """Traffic and health figures."""
