@@ -252,3 +252,11 @@ def test_any_fixed_window_is_never_overshot(limit: int, seconds: int, requests: 
             client.storage.get()
     assert platform.refused == 0
     assert len(clock.sleeps) == (requests - 1) // limit
+
+
+def test_a_reset_given_as_seconds_from_now_is_understood(clock: FakeClock) -> None:
+    limiter = RateLimiter(clock=clock.time, sleep=clock.sleep, margin=0.0)
+    limiter.acquire()
+    limiter.release(window(10, 0, 30))  # not an epoch: 30 s from now
+    limiter.acquire()
+    assert clock.sleeps == [pytest.approx(30.0)]

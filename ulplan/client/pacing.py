@@ -33,6 +33,7 @@ DEFAULT_MARGIN = 0.25
 # Beyond this the limiter refuses rather than block (a spent daily quota resets in hours).
 DEFAULT_MAX_WAIT = 300.0
 _PROBE_POLL = 0.05
+_EPOCH_FLOOR = 1_000_000_000.0  # 2001-09-09: any real epoch reset is later
 
 
 @dataclass(frozen=True)
@@ -147,11 +148,14 @@ class RateLimiter:
         return None
 
     def _observe(self, info: RateLimitInfo) -> None:
+        now = self._clock()
         self._limit = info.limit
-        if info.reset + self._margin <= self._clock():
+        # The contract says epoch seconds; a small number can only be seconds from now.
+        reset = info.reset if info.reset > _EPOCH_FLOOR else now + info.reset
+        if reset + self._margin <= now:
             return  # an answer from a window that has already rolled over
-        if self._reset is None or info.reset > self._reset or self._remaining is None:
-            self._remaining, self._reset = info.remaining, info.reset
+        if self._reset is None or reset > self._reset or self._remaining is None:
+            self._remaining, self._reset = info.remaining, reset
         else:
             # Answers arrive out of order; the smallest count of this window is the truest.
             self._remaining = min(self._remaining, info.remaining)
