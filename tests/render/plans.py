@@ -113,7 +113,7 @@ def no_changes() -> Plan:
 
 
 def destroy_with_dependency_and_errors() -> Plan:
-    """A create-before-destroy replacement forced by a dependency, a destroy, and an error."""
+    """A targeted destroy: a create-before-destroy replacement forced by a dependency, and an error."""
     changes = (
         ResourceChange(
             address="export.onnx",
@@ -144,6 +144,7 @@ def destroy_with_dependency_and_errors() -> Plan:
         state_lineage="l",
         state_serial=3,
         destroy=True,
+        targets=("dataset.old", "export.onnx"),
         errors=("deployment.api has lifecycle.prevent_destroy and this plan would destroy it",),
         estimated_cost_micro_usd=90_000_000,
         balance_micro_usd=1_000_000,

@@ -99,6 +99,16 @@ def no_changes_line(plan: Plan) -> str:
     return "No changes. The platform matches the manifests."
 
 
+def targeting_note(plan: Plan) -> str | None:
+    """Terraform's warning that a targeted plan may be incomplete, or None without --target."""
+    if not plan.targets:
+        return None
+    return (
+        f"Resource targeting is in effect: only {', '.join(plan.targets)} and what they depend on "
+        "are planned; the rest may still differ from the manifests."
+    )
+
+
 def summary_counts(plan: Plan) -> str:
     """``1 to destroy, 1 to replace, 2 to add, 1 to change (3 unchanged)`` listing only non-zero ones."""
     parts = [f"{plan.count(a)} {SUMMARY_WORDS[a]}" for a in ACTION_ORDER if plan.count(a)]

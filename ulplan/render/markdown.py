@@ -21,7 +21,8 @@ def plan_to_markdown(plan: Plan) -> str:
         parts.append(_outputs(plan))
     if plan.estimated_cost_micro_usd:
         parts.append(_cost(plan))
-    parts += [f"> **Warning:** {_inline(w)}" for w in plan.warnings]
+    warnings = [*plan.warnings, *filter(None, [layout.targeting_note(plan)])]
+    parts += [f"> **Warning:** {_inline(w)}" for w in warnings]
     parts += [f"> **Error:** {_inline(e)}" for e in plan.errors]
     return "\n\n".join(parts) + "\n"
 

@@ -67,9 +67,10 @@ def plan_lines(plan: Plan) -> list[Line]:
     elif not plan.errors:
         lines.append([(layout.no_changes_line(plan), "bold green")])
     lines += _outputs(plan) + _cost(plan)
-    if plan.warnings or plan.errors:
+    warnings = [*plan.warnings, *filter(None, [layout.targeting_note(plan)])]
+    if warnings or plan.errors:
         lines.append(BLANK)
-    lines += [[("Warning: ", "bold yellow"), (w, None)] for w in plan.warnings]
+    lines += [[("Warning: ", "bold yellow"), (w, None)] for w in warnings]
     lines += [[("Error: ", "bold red"), (e, None)] for e in plan.errors]
     return lines
 
