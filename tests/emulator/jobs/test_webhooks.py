@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ import pytest
 from tests.emulator.helpers import data
 from tests.emulator.jobs.jobkit import finished, get, start_training, untrained_model, wait_for
 from tests.support.emulator import Emulator
+from ulplan.emulator.jobs.webhook_sender import WebhookSender, encode_event
 
 SECRET = "test-webhook-secret"
 
@@ -125,3 +127,27 @@ def test_a_failing_receiver_is_retried(emulator_factory: Callable[..., Emulator]
             receiver.events, lambda events: any(e["event"] == "training.completed" for e in events)
         )
     assert events[0]["event"] == "training.started"  # delivered on the third attempt, order kept
+
+
+def test_the_sender_thread_ends_when_idle_and_restarts_for_the_next_event(receiver: Receiver) -> None:
+    sender = WebhookSender(receiver.url, SECRET, idle_seconds=0.05)
+    first, second = encode_event("training.started", "t1", {}), encode_event("training.completed", "t2", {})
+    assert sender.send(first) and sender.running
+    wait_for(lambda: sender.running, lambda running: not running)
+    assert sender.send(second)
+    events = wait_for(receiver.events, lambda events: len(events) == 2)
+    sender.close()
+    assert [event["event"] for event in events] == ["training.started", "training.completed"]
+
+
+def test_a_full_queue_drops_events_instead_of_blocking() -> None:
+    # A listener that never answers: the sender holds one event in flight, the queue one more.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        sender = WebhookSender(
+            f"http://127.0.0.1:{silent.getsockname()[1]}/", SECRET, max_queue=1, attempts=1
+        )
+        results = [sender.send(encode_event("training.epoch", str(n), {})) for n in range(10)]
+        sender.close(timeout=0.1)
+    assert results[0] and results.count(True) <= 2

@@ -60,6 +60,12 @@ class WebhookSender:
     def __repr__(self) -> str:
         return f"WebhookSender(url={self.url!r})"  # the secret stays out of any repr
 
+    @property
+    def running(self) -> bool:
+        """True while a sender thread exists (it ends after ``idle_seconds`` without events)."""
+        with self._lock:
+            return self._thread is not None
+
     def send(self, body: bytes) -> bool:
         """Queue one encoded event; False (and a log line) when the queue is full."""
         try:
