@@ -32,9 +32,10 @@ if TYPE_CHECKING:
     from ulplan.client import PlatformClient
     from ulplan.state import StateBackend
 
-# Kinds whose create is safe to retry: a second POST of the same object is refused with
-# 409 (same slug; same model and format for exports), and the journal tells us it is ours.
-RETRY_SAFE_KINDS = frozenset({"project", "dataset", "model", "export"})
+# Kinds whose create is safe to retry: a second POST of the same slug is refused with 409,
+# and the intent tells us the object is ours. Exports are not: once the first one finished,
+# a repeat is accepted and makes a second export; deployments have no unique slug.
+RETRY_SAFE_KINDS = frozenset({"project", "dataset", "model"})
 # How much older than our intent a conflicting object may look (clock skew) and still be ours.
 CLOCK_SLACK = timedelta(minutes=2)
 
@@ -144,13 +145,22 @@ class StepRunner:
     def _send_create(
         self, kind: ResourceType, after: Raw, ctx: OperationContext, slug: str | None, intent: Intent
     ) -> Raw:
-        from ulplan.client.errors import ConflictError
+        """POST, retried by the client only where a repeat is refused (409); when the
+        answer is lost or refused, the object our request made is looked up and adopted."""
+        from ulplan.client.errors import (
+            ConflictError,
+            PlatformError,
+            PlatformUnreachableError,
+            TransportError,
+        )
 
         retry_safe = kind.kind in RETRY_SAFE_KINDS
         try:
             return kind.create(ctx, after, retry_safe)
-        except ConflictError:
-            if not retry_safe:
+        except PlatformError as exc:
+            sent = not isinstance(exc, PlatformUnreachableError)
+            answer_lost = sent and (isinstance(exc, TransportError) or (exc.status or 0) >= 500)
+            if not (isinstance(exc, ConflictError) and retry_safe) and not answer_lost:
                 raise
             mine = self._find_own(kind, after, slug, intent)
             if mine is None:

@@ -90,8 +90,13 @@ class Workspace:
         return self.emulator.client()
 
     def live(self, collection: str) -> list[dict[str, Any]]:
+        """Every live object of a collection (tries again when the emulator injects a fault)."""
         with self.api() as http:
-            return http.get(f"/api/{collection}", params={"limit": 100}).json()["data"]  # type: ignore[no-any-return]
+            for _attempt in range(20):
+                answer = http.get(f"/api/{collection}", params={"limit": 100})
+                if answer.status_code == 200:
+                    return answer.json()["data"]  # type: ignore[no-any-return]
+        raise AssertionError(f"could not list {collection}")
 
 
 @pytest.fixture
