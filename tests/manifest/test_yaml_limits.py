@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.manifest.helpers import errors, load, write
 from ulplan.manifest import yamlsource
 from ulplan.manifest.diagnostics import Diagnostics
@@ -33,9 +35,16 @@ def test_too_many_aliases_is_an_error(tmp_path: Path) -> None:
     assert any(f"more than {yamlsource.MAX_ALIASES} aliases" in e for e in errors(loaded))
 
 
-def test_deep_nesting_is_an_error(tmp_path: Path) -> None:
-    depth = 5000  # far past Python's recursion limit if composed naively
+@pytest.mark.parametrize("depth", [yamlsource.MAX_DEPTH + 5, 5000])  # 5000: past Python's recursion limit
+def test_deep_nesting_is_an_error(tmp_path: Path, depth: int) -> None:
     loaded = load(write(tmp_path, {"deep.yaml": "a: " + "[" * depth + "]" * depth + "\n"}))
+    # Our own bound, or libyaml's (1000 levels), whichever comes first.
+    assert any("nesting deeper than" in e or "maximum nesting depth" in e for e in errors(loaded))
+
+
+def test_block_nesting_is_bounded_too(tmp_path: Path) -> None:
+    text = "".join("  " * level + f"k{level}:\n" for level in range(yamlsource.MAX_DEPTH + 5))
+    loaded = load(write(tmp_path, {"deep.yaml": text}))
     assert any("nesting deeper than" in e for e in errors(loaded))
 
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from ulplan.manifest.diagnostics import Diagnostics, SourceLocation
 
@@ -46,16 +49,14 @@ class _LimitExceeded(Exception):
         self.mark = mark
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    """SafeLoader that caps nesting depth and alias count while composing."""
+class _BoundedComposer(Composer, SafeConstructor, Resolver):
+    """PyYAML's composer, capping nesting depth and alias count, over any event source."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-        self._aliases = 0
+    _depth = 0
+    _aliases = 0
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
+        event = cast(Any, self).peek_event()  # the event source is mixed in by subclasses
         if isinstance(event, yaml.AliasEvent):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
@@ -67,6 +68,28 @@ class _BoundedLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+# libyaml's parser (C) is ten times faster than PyYAML's; composing stays in Python, where
+# the bounds are. PyYAML's own reader, scanner and parser serve when libyaml is missing.
+_EventSource: Any
+try:
+    from yaml.cyaml import CParser as _EventSource  # type: ignore[attr-defined]
+except ImportError:  # PyYAML built without libyaml
+    _EventSource = None
+
+
+class _BoundedLoader(_BoundedComposer, _EventSource or yaml.SafeLoader):  # type: ignore[misc]
+    """Safe loading from text: events from libyaml when present, bounded composing."""
+
+    def __init__(self, stream: str) -> None:
+        if _EventSource is None:
+            yaml.SafeLoader.__init__(self, stream)
+            return
+        _EventSource.__init__(self, stream)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+        Composer.__init__(self)
 
 
 @dataclass
@@ -124,7 +147,7 @@ def load_yaml(file: Path, diags: Diagnostics, display: Path | None = None) -> Ya
         diags.error(f"YAML too large or too deeply nested: {exc.message}", location_of(shown, exc.mark))
     except yaml.MarkedYAMLError as exc:
         diags.error(
-            _yaml_summary(exc), location_of(shown, exc.problem_mark or exc.context_mark), _context(exc)
+            _yaml_summary(exc), location_of(shown, exc.problem_mark or exc.context_mark), _context(exc, text)
         )
     except yaml.YAMLError as exc:
         diags.error(f"invalid YAML: {exc}", SourceLocation(shown, 1, 1))
@@ -151,11 +174,11 @@ def _read_text(file: Path, shown: Path, diags: Diagnostics) -> str | None:
         return None
 
 
-# Plain-words hints for PyYAML problems people commonly meet, by a piece of the problem.
+# Plain-words hints for YAML problems people commonly meet, by a piece of the problem.
 _HINTS: Final = {
     "found another document": "A manifest file holds one document: split it in two at the '---' line.",
-    "'\\t'": "YAML indents with spaces, not tabs.",
     "expected <block end>": "Check the indentation of this line: it does not line up with the lines above.",
+    "did not find expected key": "Check the indentation of this line: it does not line up with the lines above.",
     "mapping values are not allowed": "A value holding ': ' must be quoted.",
 }
 
@@ -166,7 +189,7 @@ def _yaml_summary(exc: yaml.MarkedYAMLError) -> str:
     return f"invalid YAML: {exc.problem or 'malformed document'}"
 
 
-def _context(exc: yaml.MarkedYAMLError) -> str:
+def _context(exc: yaml.MarkedYAMLError, text: str) -> str:
     """Where the construct that went wrong began (an unclosed quote...), and a likely fix."""
     lines = []
     mark = exc.context_mark
@@ -176,18 +199,21 @@ def _context(exc: yaml.MarkedYAMLError) -> str:
             lines.append(context + ".")
         else:
             lines.append(f"{context} that began at line {mark.line + 1}, column {mark.column + 1}.")
-    if "${" in _line_of(exc.problem_mark) and "flow" in (exc.context or ""):
+    line, column = _line_of(text, exc.problem_mark)
+    if "${" in line and "flow" in (exc.context or ""):
         lines.append('Inside [...] or {...}, quote a value holding ${...}: ["${var.env}"].')
+    if line[column : column + 1] == "\t":
+        lines.append("YAML indents with spaces, not tabs.")
     lines.extend(hint for piece, hint in _HINTS.items() if piece in (exc.problem or ""))
     return "\n".join(lines)
 
 
-def _line_of(mark: Any) -> str:
-    buffer = getattr(mark, "buffer", None)
-    if mark is None or not isinstance(buffer, str):
-        return ""
-    lines = buffer.splitlines()
-    return lines[mark.line] if mark.line < len(lines) else ""
+def _line_of(text: str, mark: Any) -> tuple[str, int]:
+    """The text of the line a mark points into, and the mark's column (0-based)."""
+    if mark is None:
+        return "", 0
+    lines = text.splitlines()
+    return (lines[mark.line] if mark.line < len(lines) else ""), mark.column
 
 
 class _Converter:
