@@ -174,11 +174,13 @@ def _read_text(file: Path, shown: Path, diags: Diagnostics) -> str | None:
         return None
 
 
-# Plain-words hints for YAML problems people commonly meet, by a piece of the problem.
+_INDENTATION = "Check the indentation of this line: it does not line up with the lines above."
+# Plain-words hints for YAML problems people commonly meet, by a piece of the problem
+# (PyYAML's wording, then libyaml's).
 _HINTS: Final = {
     "found another document": "A manifest file holds one document: split it in two at the '---' line.",
-    "expected <block end>": "Check the indentation of this line: it does not line up with the lines above.",
-    "did not find expected key": "Check the indentation of this line: it does not line up with the lines above.",
+    "expected <block end>": _INDENTATION,
+    "did not find expected key": _INDENTATION,
     "mapping values are not allowed": "A value holding ': ' must be quoted.",
 }
 
