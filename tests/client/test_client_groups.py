@@ -98,8 +98,11 @@ def test_a_model_upload_streams_the_file_with_progress(make_client: Build, tmp_p
 def test_a_model_without_a_file_is_created_untrained(make_client: Build) -> None:
     platform = Recorder(ok({"id": "model_1", "status": "untrained"}, status=201))
     model = make_client(platform).models.create(project_id="project_1", name="M", task="detect")
-    form = platform.requests[0].content.decode()
-    assert "projectId=project_1" in form and "task=detect" in form
+    request = platform.requests[0]
+    assert request.headers["Content-Type"].startswith("multipart/form-data")
+    form = request.content.decode()
+    assert 'name="projectId"\r\n\r\nproject_1' in form and 'name="task"\r\n\r\ndetect' in form
+    assert "filename" not in form
     assert model.status == "untrained"
 
 

@@ -39,7 +39,9 @@ class ModelsGroup(CrudGroup[Model]):
         form = body({"project_id": project_id, "name": name, "slug": slug, "description": description})
         form |= body({"task": task})
         if file is None:
-            response = self._transport.request("POST", self._path, data=form, retry_safe=retry_safe)
+            # Still multipart, as the API documents: plain form parts without a filename.
+            parts = [(key, (None, str(value))) for key, value in form.items()]
+            response = self._transport.request("POST", self._path, files=parts, retry_safe=retry_safe)
             return parse(Model, response.data)
         path = Path(file)
         with path.open("rb") as handle:
