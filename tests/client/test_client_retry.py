@@ -164,3 +164,9 @@ def test_501_not_implemented_is_not_retried(make_client: Build) -> None:
         client.projects.get("project_1")
     assert caught.value.status == 501
     assert len(platform.requests) == 1
+
+
+def test_retry_after_on_a_503_is_honoured_too(make_client: Build, clock: FakeClock) -> None:
+    platform = Recorder(fail(503, "INTERNAL_ERROR", headers={"Retry-After": "9"}), ok(PROJECT))
+    make_client(platform).projects.get("project_1")
+    assert clock.sleeps and clock.sleeps[0] >= 9

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ulplan.client.errors import APIError, RateLimitedError, error_class_for, scrub, scrub_value
+from ulplan.client.errors import APIError, error_class_for, scrub, scrub_value
 from ulplan.client.retry import parse_retry_after
 
 if TYPE_CHECKING:
@@ -62,15 +62,14 @@ def error_from(response: httpx.Response, body: Any, secret: str | None = None) -
         message = _fallback_message(response, body)
     details = error.get("details") if isinstance(error.get("details"), dict) else None
     cls = error_class_for(code, status)
-    kwargs: dict[str, Any] = {
-        "status": status,
-        "code": code,
-        "details": scrub_value(details, secret) if details else None,
-        "request_id": request_id_of(response),
-    }
-    if issubclass(cls, RateLimitedError):
-        kwargs["retry_after"] = parse_retry_after(response.headers.get("retry-after"), time.time())
-    return cls(scrub(message, secret), **kwargs)
+    return cls(
+        scrub(message, secret),
+        status=status,
+        code=code,
+        details=scrub_value(details, secret) if details else None,
+        request_id=request_id_of(response),
+        retry_after=parse_retry_after(response.headers.get("retry-after"), time.time()),
+    )
 
 
 def _json_body(response: httpx.Response) -> Any:

@@ -5,6 +5,7 @@
     │   ├── MissingAPIKeyError                  no key in argument, env or settings file
     │   └── InvalidEndpointError                base URL that is not http(s)
     └── PlatformError                           .status .code .message .details .request_id
+                                                .retry_after (from Retry-After, when sent)
         ├── APIError                            the platform answered with an error envelope
         │   ├── ValidationError                 VALIDATION_ERROR       400
         │   ├── UnauthorizedError               UNAUTHORIZED           401
@@ -83,7 +84,9 @@ class PlatformError(UlplanError):
         code: str | None = None,
         details: dict[str, Any] | None = None,
         request_id: str | None = None,
+        retry_after: float | None = None,
     ) -> None:
+        self.retry_after = retry_after  # seconds the platform asked to wait (Retry-After)
         self.message = scrub(message)
         self.status = status
         self.code = code or type(self).default_code
@@ -162,10 +165,6 @@ class RateLimitedError(APIError):
     """RATE_LIMITED (429): retries are exhausted or the wait would be too long."""
 
     default_code = "RATE_LIMITED"
-
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
-        self.retry_after = retry_after
-        super().__init__(message, **kwargs)
 
 
 class InternalError(APIError):

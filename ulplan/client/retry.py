@@ -45,7 +45,7 @@ class RetryPolicy:
         """Whether attempt number ``attempt`` (0-based) that failed with ``error`` is retried."""
         if attempt >= self.max_retries or not is_retryable(error):
             return False
-        if isinstance(error, RateLimitedError) and (error.retry_after or 0.0) > self.max_retry_after:
+        if (error.retry_after or 0.0) > self.max_retry_after:
             return False
         if method in IDEMPOTENT_METHODS or retry_safe:
             return True

@@ -148,8 +148,7 @@ class Transport:
                 number += 1
 
     def _pause_before_retry(self, error: PlatformError, method: str, path: str, number: int) -> None:
-        retry_after = error.retry_after if isinstance(error, RateLimitedError) else None
-        wait = self._retry.delay(number, retry_after)
+        wait = self._retry.delay(number, error.retry_after)
         if isinstance(error, RateLimitedError):
             # Every thread of this key must hold off, not only the one that was refused.
             self._limiter.penalize(wait)
