@@ -76,7 +76,7 @@ class ExportStore(SubStore):
                 )
             export_id = ids.new_id("export")
             conn.execute(*insert_sql("exports", self._columns(export_id, model, export_format, args or {})))
-        self._emit(events)
+            self._emit(events)
         return export_id
 
     def get(self, account_id: str, export_id: str, base_url: str) -> dict[str, Any]:
@@ -95,7 +95,7 @@ class ExportStore(SubStore):
         events: list[Event] = []
         with self.db.transaction():
             self._advance_where("account_id = ?", (account_id,), events)
-        self._emit(events)
+            self._emit(events)
         where, params = f"account_id = ? AND {LIVE}", [account_id]
         if model_id is not None:
             where, params = where + " AND model_id = ?", [*params, model_id]
@@ -129,7 +129,7 @@ class ExportStore(SubStore):
         events: list[Event] = []
         with self.db.transaction():
             self._advance_where("1 = 1", (), events)
-        self._emit(events)
+            self._emit(events)
 
     def export_rows(self, account_id: str) -> list[dict[str, Any]]:
         """Every export of the account (GDPR export)."""
@@ -185,6 +185,8 @@ class ExportStore(SubStore):
         return {"status": status, "completed_at": self.clock.iso(at)}
 
     def _emit(self, events: list[Event]) -> None:
+        """Queue webhook events as the last step of the transaction that persisted them
+        (in order, under the database lock; see ``TrainingStore._emit``)."""
         for event, data in events:
             self.store.webhooks.emit(event, data)
 
@@ -219,7 +221,7 @@ class ExportStore(SubStore):
             if row["status"] in ACTIVE:
                 self._advance(row, events)
                 row = self._row(export_id)
-        self._emit(events)
+            self._emit(events)
         return row
 
     def _active(self, model_id: str, export_format: str) -> Row | None:

@@ -110,8 +110,8 @@ class TrainingStore(SubStore):
             )
             message = f"Training started: {request.epochs} epochs on {gpu.name}"
             self._record(account_id, model["id"], model["name"], "started", message)
-        events.append(("training.started", {"modelId": model["id"], "jobId": job_id, "gpuType": gpu.id}))
-        self._emit(events)
+            events.append(("training.started", {"modelId": model["id"], "jobId": job_id, "gpuType": gpu.id}))
+            self._emit(events)
         return {
             "modelId": model["id"],
             "status": "starting",
@@ -197,7 +197,7 @@ class TrainingStore(SubStore):
                 )
                 self._advance(self._row(row["id"]), events)
                 cancelled = True
-        self._emit(events)
+            self._emit(events)
         return cancelled
 
     # Advancing ---------------------------------------------------------------------
@@ -210,21 +210,22 @@ class TrainingStore(SubStore):
             self._advance_latest(row["model_id"])
 
     def _advance_latest(self, model_id: str) -> Row | None:
-        """Advance the model's latest run in its own transaction, announce what happened
-        once it is committed, and return the run's fresh row (None: never trained)."""
+        """Advance the model's latest run, announce what happened, and return the run's
+        fresh row (None: never trained)."""
         events: list[Event] = []
         with self.db.transaction():
             row = self._latest(model_id)
             if row is not None:
                 self._advance(row, events)
                 row = self._row(row["id"])
-        self._emit(events)
+            self._emit(events)
         return row
 
     def _advance(self, row: Row, events: list[Event]) -> TrainingSnapshot:
         """Persist what happened since the row was last advanced, once; return the present.
 
-        Webhook events go to ``events``: the caller emits them after its transaction commits.
+        Webhook events go to ``events``; the caller emits them as the last step of its
+        transaction (see ``_emit``).
         """
         with self.db.transaction():
             if (
@@ -253,6 +254,9 @@ class TrainingStore(SubStore):
         return live is None
 
     def _emit(self, events: list[Event]) -> None:
+        """Queue webhook events as the last step of the transaction that persisted them:
+        still under the database lock, so they leave in the order things happened, and a
+        change rolled back before this point announces nothing."""
         for event, data in events:
             self.store.webhooks.emit(event, data)
 

@@ -35,8 +35,8 @@ class WebhookStore(SubStore):
     def emit(self, event: str, data: dict[str, Any]) -> None:
         """Queue ``event`` with ``data`` for delivery (nothing happens without a URL).
 
-        Call it after the transaction that made the change has committed, so a rolled
-        back change never announces itself.
+        Call it as the last step of the transaction that made the change: events then
+        leave in order, and a change rolled back before that point never announces itself.
         """
         if event not in EVENTS:
             raise ValueError(f"unknown webhook event {event!r}")
