@@ -139,9 +139,9 @@ class _Walk:
                 self._collect(running)
         for address, change in pending.items():
             self.results[address] = ResourceResult(address, change.action, "not started")
-        outputs = self.runner.finish(self.interrupted)
         ordered = [self.results[c.address] for c in self.nodes if c.address in self.results]
-        return ApplyResult(ordered, self.interrupted, outputs)
+        clean = not self.interrupted and all(r.status == "ok" for r in ordered)
+        return ApplyResult(ordered, self.interrupted, self.runner.finish(clean))
 
     def _submit_ready(
         self, pool: cf.ThreadPoolExecutor, pending: dict[str, ResourceChange], running: dict[Any, str]

@@ -241,8 +241,13 @@ class StepRunner:
             if self.state.remove(address) is not None:
                 self.state = self.backend.write(self.state)
 
-    def finish(self, interrupted: bool) -> dict[str, Any]:
-        """Resolve and store the outputs; clear the journal when nothing is pending."""
+    def finish(self, clean: bool) -> dict[str, Any]:
+        """Resolve and store the outputs; after a clean run, clear the journal.
+
+        Every create of a clean run was resolved, and intents of earlier runs were adopted
+        or refer to objects that never came to be: keeping them could one day adopt an
+        object that is not ours.
+        """
         outputs = {} if self.plan.destroy else dict(self.state.outputs)
         if not self.plan.destroy:
             outputs.update({k: v for k, v in self.plan.outputs.items() if not contains_unknown(v)})
@@ -255,7 +260,7 @@ class StepRunner:
             if outputs != self.state.outputs:
                 self.state.outputs = outputs
                 self.state = self.backend.write(self.state)
-        if not interrupted and not self.journal.pending():
+        if clean:
             self.journal.clear()
         return outputs
 

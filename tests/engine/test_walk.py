@@ -39,7 +39,7 @@ class FakeRunner:
     def skipped(self, address: str, action: Action, because: str) -> None:
         self.skips.append((address, because))
 
-    def finish(self, interrupted: bool) -> dict[str, Any]:
+    def finish(self, clean: bool) -> dict[str, Any]:
         return {}
 
 

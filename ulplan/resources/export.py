@@ -37,7 +37,7 @@ def await_training_first(ctx: OperationContext) -> None:
     """Wait for the training of the model this resource uses, when it has one."""
     model_id = ctx.extra.get("awaitTraining")
     if model_id:
-        wait_for_training(ctx, str(model_id))
+        wait_for_training(ctx, str(model_id), label="waiting for the model's training:")
 
 
 class ExportType(ResourceType):

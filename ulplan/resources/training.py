@@ -36,13 +36,14 @@ def start_training(ctx: OperationContext, model_id: str, training: Mapping[str, 
             raise
 
 
-def training_progress(status: Mapping[str, Any]) -> Progress:
-    """epoch k/n, ETA and cost so far, from a training status."""
+def training_progress(status: Mapping[str, Any], label: str = "") -> Progress:
+    """epoch k/n, ETA and cost so far, from a training status (``label`` goes first)."""
     progress = status.get("progress") or {}
     current, total = progress.get("currentEpoch") or 0, progress.get("totalEpochs") or 0
     eta_ms = (status.get("timing") or {}).get("etaMs")
     cost = status.get("costMicroUsd") or 0
-    parts = [f"epoch {current}/{total}" if total else str(status.get("status"))]
+    parts = [label] if label else []
+    parts.append(f"epoch {current}/{total}" if total else str(status.get("status")))
     if eta_ms is not None:
         parts.append(f"ETA {_clock(eta_ms / 1000)}")
     parts.append(f"${cost / 1_000_000:.2f}")
@@ -55,19 +56,22 @@ def training_progress(status: Mapping[str, Any]) -> Progress:
     )
 
 
-def wait_for_training(ctx: OperationContext, model_id: str) -> dict[str, Any]:
-    """Poll the training until it completes; raise when it failed or was cancelled."""
+def wait_for_training(ctx: OperationContext, model_id: str, label: str = "") -> dict[str, Any]:
+    """Poll the training until it completes; raise when it failed or was cancelled.
+
+    ``label`` prefixes the progress message (a dependent waiting on its model's training).
+    """
 
     def check() -> Poll:
         status = dump(ctx.client.training.status(model_id))
         state = status.get("status")
         if state == "completed":
-            ctx.report(training_progress(status))
+            ctx.report(training_progress(status, label))
             return Poll(True, status)
         if state in ("failed", "cancelled") or not status:
             error = status.get("error") or state or "no training found"
             raise TrainingFailedError(f"training {state or 'missing'}: {error}")
-        ctx.report(training_progress(status))
+        ctx.report(training_progress(status, label))
         return Poll(False, status)
 
     return poll_until(ctx, "training", check)
