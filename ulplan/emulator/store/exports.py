@@ -126,6 +126,9 @@ class ExportStore(SubStore):
 
     def tick(self) -> None:
         """Bring every active export up to the present (background ticker)."""
+        marks = ", ".join("?" * len(ACTIVE))
+        if self.db.query_one(f"SELECT 1 FROM exports WHERE status IN ({marks}) LIMIT 1", ACTIVE) is None:
+            return  # the usual case: no write lock taken ten times a second for nothing
         events: list[Event] = []
         with self.db.transaction():
             self._advance_where("1 = 1", (), events)
