@@ -105,8 +105,8 @@ class ExportStore(SubStore):
 
     def delete(self, account_id: str, export_id: str, base_url: str) -> dict[str, Any]:
         """Cancel an active export (it stays, ``cancelled``) or delete a finished one and its file."""
-        row = self._advanced(account_id, export_id)
         with self.db.transaction() as conn:
+            row = self._advanced(account_id, export_id)  # in this transaction: no tick slips in between
             if row["status"] in ACTIVE:
                 conn.execute(*update_sql("exports", export_id, self._ended("cancelled")))
                 self._record(row, "cancelled", f"Export to {row['format']} cancelled")
