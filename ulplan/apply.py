@@ -21,7 +21,7 @@ from ulplan.errors import UlplanError
 from ulplan.events import Reporter
 from ulplan.freshness import check_fresh
 from ulplan.resources import resource_type
-from ulplan.state import ResourceState
+from ulplan.state import ResourceState, State
 from ulplan.waits import DEFAULT_TIMEOUTS
 
 if TYPE_CHECKING:
@@ -227,14 +227,7 @@ def import_resource(
             f"no resource {address} in the manifests: add it there first, then import it"
         )
     state = backend.read()
-    if address in state.resources:
-        managed = state.resources[address].id
-        raise ImportRefusedError(
-            f"{address} is already managed (id {managed}); `ulplan state rm {address}` first"
-        )
-    owner = next((e.address for e in state.resources.values() if e.id == resource_id), None)
-    if owner is not None:
-        raise ImportRefusedError(f"{resource_id} is already managed as {owner}")
+    _check_unmanaged(state, address, resource_id)
     kind = resource_type(spec.kind)
     try:
         raw = kind.get_live(client, resource_id)
@@ -257,3 +250,15 @@ def import_resource(
     state.set(entry)
     backend.write(state)
     return entry
+
+
+def _check_unmanaged(state: State, address: str, resource_id: str) -> None:
+    """Refuse to import over a managed address, or an object managed under another one."""
+    if address in state.resources:
+        managed = state.resources[address].id
+        raise ImportRefusedError(
+            f"{address} is already managed (id {managed}); `ulplan state rm {address}` first"
+        )
+    owner = next((e.address for e in state.resources.values() if e.id == resource_id), None)
+    if owner is not None:
+        raise ImportRefusedError(f"{resource_id} is already managed as {owner}")

@@ -55,6 +55,11 @@ def test_import_refuses_unknown_ids_and_addresses(workspace: Workspace) -> None:
     unknown = workspace.ulplan("import", "project.nope", "project_x", ".")
     assert unknown.code == 1
     assert "no resource project.nope in the manifests" in unknown.err
+    assert workspace.ulplan("apply", "--auto-approve", "--target", "project.detection", ".").code == 0
+    managed = workspace.ids()["project.detection"]
+    twice = workspace.ulplan("import", "project.detection", managed, ".")
+    assert twice.code == 1
+    assert "already managed" in twice.err
 
 
 def test_destroy_leaves_nothing_and_twice_is_harmless(workspace: Workspace) -> None:
