@@ -374,8 +374,9 @@ def _plan(row: Row) -> TrainingPlan:
 
 def render(row: Row, snapshot: TrainingSnapshot) -> dict[str, Any]:
     """A training run as ``GET /api/models/{id}/training`` shows it (numbers from ``snapshot``)."""
-    finished = row["status"] not in ("starting", "running")
-    status = row["status"] if finished else snapshot.status
+    # The status is the persisted one: a run shows "completed" only once its weights exist.
+    status = row["status"]
+    finished = status not in ("starting", "running")
     done = snapshot.epochs_done
     gpu = gpus.gpu_type(row["gpu_type"])
     cost = (
