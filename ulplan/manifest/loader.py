@@ -53,6 +53,7 @@ class _Loader:
         self.result = result
         self.entries = Entries()
         self.unreadable = False
+        self._declared: set[str] = set()
 
     def run(self) -> None:
         self._read_files()
