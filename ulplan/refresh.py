@@ -77,17 +77,33 @@ class ClientLiveSource:
         return str(value) if value else None
 
     def balance_micro_usd(self) -> int | None:
-        """GET /api/billing/balance: the total balance."""
-        value = dump(self.client.billing.balance()).get("totalBalance")
+        """GET /api/billing/balance: the total balance (None when the key may not read it)."""
+        from ulplan.client.errors import APIError
+
+        try:
+            value = dump(self.client.billing.balance()).get("totalBalance")
+        except APIError:
+            return None
         return int(value) if value is not None else None
 
     def storage(self) -> Raw | None:
-        """GET /api/storage."""
-        return dump(self.client.storage.get())
+        """GET /api/storage (None when it cannot be read)."""
+        from ulplan.client.errors import APIError
+
+        try:
+            return dump(self.client.storage.get())
+        except APIError:
+            return None
 
     def gpu_types(self) -> builtins.list[Raw]:
-        """GET /api/training/gpu-types."""
-        return [dump(item) for item in _as_list(self.client.training.gpu_types())]
+        """GET /api/training/gpu-types: an emulator extension, so a platform without it
+        gives an empty list (the plan then says it could not price the training)."""
+        from ulplan.client.errors import APIError
+
+        try:
+            return [dump(item) for item in _as_list(self.client.training.gpu_types())]
+        except APIError:
+            return []
 
 
 class StaticLiveSource:

@@ -92,7 +92,7 @@ def run_case(case: dict[str, Any], folder: Path) -> tuple[Plan, StaticLiveSource
         username=case.get("username", "user1"),
         balance_micro_usd=case.get("balance", 5_000_000),
         storage=case.get("storage"),
-        gpu_types=case.get("gpu_types") or [{"id": "rtx-4090", "pricePerHour": 0.69, "relativeSpeed": 1.0}],
+        gpu_types=case.get("gpu_types", [{"id": "rtx-4090", "pricePerHour": 0.69, "relativeSpeed": 1.0}]),
     )
     options = case.get("options") or {}
     intents = tuple(Intent(**i) for i in case.get("intents") or [])

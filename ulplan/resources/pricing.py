@@ -53,6 +53,8 @@ class Pricer:
     def preflight(self, changes: list[ResourceChange], fail_on_cost: bool, warnings: list[str]) -> list[str]:
         """Warnings (appended) and errors (returned) about cost and storage."""
         errors: list[str] = []
+        if self._prices == {}:
+            warnings.append("GPU prices could not be read from the platform: the trainings are not priced")
         total = sum(c.estimated_cost_micro_usd for c in changes)
         if total > 0:
             self.balance = self.source.balance_micro_usd()
