@@ -29,7 +29,10 @@ def test_checkout_url_credits_the_account_once(emulator: Emulator) -> None:
         httpx.get(session["url"])
         assert data(client.get("/api/billing/balance"))["cashBalance"] == 25_000_000
         payments = data(client.get("/api/billing/payments"))
-    assert [(p["type"], p["amountMicroUsd"]) for p in payments] == [("payment", 25_000_000)]
+    assert [(p["type"], p["amountMicroUsd"]) for p in payments] == [
+        ("payment", 25_000_000),
+        ("credit", 5_000_000),
+    ]
 
 
 @pytest.mark.parametrize("amount", [4, 1001])

@@ -69,6 +69,7 @@ class AccountStore(SubStore):
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (account_id, username, username, plan, SIGNUP_CREDIT_MICRO_USD, self.clock.iso()),
             )
+            self.store.billing.record(account_id, "credit", SIGNUP_CREDIT_MICRO_USD, "Signup credit", None)
         return account_id
 
     def add_key(self, account_id: str, key: str, name: str, scopes: tuple[str, ...] = SCOPES) -> str:

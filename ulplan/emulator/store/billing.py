@@ -107,7 +107,7 @@ class BillingStore(SubStore):
                 " WHERE id = ?",
                 (from_credit, actual_micro_usd - from_credit, account_id),
             )
-            self._transaction(
+            self.record(
                 account_id, "charge", -actual_micro_usd, description or f"Charge for {reference}", reference
             )
 
@@ -183,12 +183,12 @@ class BillingStore(SubStore):
                     "UPDATE accounts SET cash_balance = cash_balance + ? WHERE id = ?",
                     (session["amount"], account_id),
                 )
-            self._transaction(
+            self.record(
                 account_id, "payment", int(session["amount"]), "Emulated top-up payment", session["id"]
             )
         else:
             self.store.accounts.set_plan(account_id, "pro")
-            self._transaction(account_id, "subscription", 0, "Emulated upgrade to Pro", session["id"])
+            self.record(account_id, "subscription", 0, "Emulated upgrade to Pro", session["id"])
         self.store.activity.record(
             account_id, "completed", "billing", session["id"], "checkout", "Emulated payment completed"
         )
@@ -203,9 +203,10 @@ class BillingStore(SubStore):
             )
         return session_id
 
-    def _transaction(
+    def record(
         self, account_id: str, kind: str, amount: int, description: str, reference: str | None
     ) -> None:
+        """Append a transaction (payment, charge, credit, subscription) to the account's history."""
         with self.db.transaction() as conn:
             conn.execute(
                 "INSERT INTO transactions (id, account_id, type, amount, description, reference, created_at)"
