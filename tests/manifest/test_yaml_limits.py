@@ -102,3 +102,12 @@ def test_dates_stay_text(tmp_path: Path) -> None:
     path = write(tmp_path, {"a.yaml": "when: 2024-01-01\n"}) / "a.yaml"
     doc = yamlsource.load_yaml(path, Diagnostics())
     assert doc is not None and doc.data == {"when": "2024-01-01"}
+
+
+def test_positions_inside_one_line_text_are_exact(tmp_path: Path) -> None:
+    text = 'a: x ${var.q}\nb: "x ${var.q}"\nc: "\\t ${var.q}"\nd: >\n  x ${var.q}\n'
+    doc = yamlsource.load_yaml(write(tmp_path, {"a.yaml": text}) / "a.yaml", Diagnostics())
+    assert doc is not None
+    columns = {key: doc.text_at((key,), 2).column for key in "abcd"}
+    # plain and quoted text: the placeholder itself; escapes or folding: the value's start
+    assert columns == {"a": 6, "b": 7, "c": 4, "d": 4}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from pydantic import BaseModel
@@ -28,7 +28,14 @@ STATIC_KINDS: Final = ("var", "env")
 
 
 class InterpolationError(ValueError):
-    """A malformed placeholder or one that cannot be substituted; the message says which."""
+    """A malformed placeholder or one that cannot be substituted; the message says which.
+
+    ``offset`` is where in the text the faulty ``${`` starts.
+    """
+
+    def __init__(self, message: str, offset: int = 0) -> None:
+        super().__init__(message)
+        self.offset = offset
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,7 @@ class Placeholder:
     name: str
     attr: str | None
     text: str
+    offset: int = field(default=0, compare=False)  # where in the string it starts
 
     @property
     def is_static(self) -> bool:
@@ -74,10 +82,10 @@ def parse(text: str) -> list[Segment]:
         elif text.startswith("${", index):
             end = text.find("}", index + 2)
             if end < 0:
-                raise InterpolationError(f'unclosed "${{" in "{text}"')
+                raise InterpolationError(f'unclosed "${{" in "{text}"', index)
             segments.extend(["".join(literal)] if literal else [])
             literal = []
-            segments.append(_placeholder(text[index + 2 : end].strip()))
+            segments.append(_placeholder(text[index + 2 : end].strip(), index))
             index = end + 1
         else:
             literal.append(text[index])
@@ -87,19 +95,24 @@ def parse(text: str) -> list[Segment]:
     return segments
 
 
-def _placeholder(body: str) -> Placeholder:
+def _placeholder(body: str, offset: int) -> Placeholder:
     match = _EXPRESSION.match(body)
     if match is None:
         raise InterpolationError(
             f'"${{{body}}}" is not a valid reference: write ${{var.NAME}}, ${{env.NAME}} '
-            "or ${<kind>.<name>.<attribute>}"
+            "or ${<kind>.<name>.<attribute>}",
+            offset,
         )
     kind, name, attr = match.group("kind", "name", "attr")
     if kind in STATIC_KINDS and attr is not None:
-        raise InterpolationError(f'"${{{body}}}": {kind} references take one name, as ${{{kind}.NAME}}')
+        raise InterpolationError(
+            f'"${{{body}}}": {kind} references take one name, as ${{{kind}.NAME}}', offset
+        )
     if kind not in STATIC_KINDS and attr is None:
-        raise InterpolationError(f'"${{{body}}}" names no attribute: write ${{{kind}.{name}.id}} for example')
-    return Placeholder(kind, name, attr, "${" + body + "}")
+        raise InterpolationError(
+            f'"${{{body}}}" names no attribute: write ${{{kind}.{name}.id}} for example', offset
+        )
+    return Placeholder(kind, name, attr, "${" + body + "}", offset)
 
 
 def unescape(text: str) -> str:

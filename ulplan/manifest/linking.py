@@ -89,7 +89,8 @@ def check_live(
     valid = []
     all_names = [a.partition(".")[2] for a in known]
     for ref in live:
-        placeholder, where = ref.placeholder, ref.doc.value_at(ref.path)
+        placeholder = ref.placeholder
+        where = ref.doc.text_at(ref.path, placeholder.offset)
         kind = placeholder.kind
         if kind not in KINDS:
             hint = did_you_mean(kind, (*KINDS, "var", "env"))

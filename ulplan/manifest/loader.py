@@ -73,7 +73,7 @@ class _Loader:
         for ref, target in linking.check_live(subst.live, defined, link_diags):
             source = self._owner(ref.path)
             if source is not None:
-                links.add(source, target, ref.doc.value_at(ref.path))
+                links.add(source, target, ref.doc.text_at(ref.path, ref.placeholder.offset))
         self._check_slugs(drafts)
         self._finish(drafts, links)
 

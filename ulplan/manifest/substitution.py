@@ -56,22 +56,22 @@ class Substitution:
         return result
 
     def _text(self, value: str, doc: YamlDocument, path: YamlPath) -> Any:
-        problems: list[str] = []
+        problems: list[tuple[str, int]] = []
         try:
             segments = parse(value)
         except InterpolationError as exc:
-            problems.append(str(exc))
+            problems.append((str(exc), exc.offset))
             segments = []
         for segment in segments:
             if isinstance(segment, Placeholder):
                 if not segment.is_static:
                     self.live.append(LiveReference(segment, doc, path))
                 elif (problem := self._problem(segment)) is not None:
-                    problems.append(problem)
+                    problems.append((problem, segment.offset))
         if problems or self._quiet(segments):
             self.failed.add(path)
-            for problem in problems:
-                self.diags.error(problem, doc.value_at(path))
+            for problem, offset in problems:
+                self.diags.error(problem, doc.text_at(path, offset))
             return value
         return expand(value, self._lookup, keep_live=True)
 

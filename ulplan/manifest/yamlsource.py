@@ -100,6 +100,18 @@ class YamlDocument:
     data: Any
     values: dict[YamlPath, SourceLocation] = field(default_factory=dict)
     keys: dict[YamlPath, SourceLocation] = field(default_factory=dict)
+    # For text written on one line as it reads (plain, or quoted without escapes): how
+    # many characters precede the text itself (1 for a quote), so a position inside
+    # the text can be pointed at exactly.
+    inline: dict[YamlPath, int] = field(default_factory=dict)
+
+    def text_at(self, path: YamlPath, offset: int) -> SourceLocation:
+        """Where character ``offset`` of the text at ``path`` is, or the value's place."""
+        start = self.value_at(path)
+        shift = self.inline.get(path)
+        if shift is None:
+            return start
+        return SourceLocation(start.file, start.line, start.column + shift + offset)
 
     def value_at(self, path: YamlPath) -> SourceLocation:
         """Where the value at ``path`` is, or its nearest known ancestor."""
@@ -248,9 +260,18 @@ class _Converter:
                 return self._mapping(node, path)
             if isinstance(node, yaml.SequenceNode):
                 return self._sequence(node, path)
+            self._note_inline(node, path)
             return self._scalar(node)
         finally:
             self.active.discard(id(node))
+
+    def _note_inline(self, node: yaml.Node, path: YamlPath) -> None:
+        start, end = node.start_mark, node.end_mark
+        if start.line != end.line or not isinstance(node.value, str):
+            return
+        quote = {None: 0, "": 0, "'": 1, '"': 1}.get(getattr(node, "style", None))
+        if quote is not None and end.column - start.column == len(node.value) + 2 * quote:
+            self.doc.inline.setdefault(path, quote)
 
     def _tag_ok(self, node: yaml.Node, allowed: set[str] | str) -> bool:
         if node.tag == allowed or node.tag in allowed:
