@@ -65,7 +65,9 @@ def test_keys_are_listed_without_the_key_and_can_be_revoked(emulator: Emulator) 
         assert created["key"].startswith("ul_") and len(created["key"]) == 43
         assert created["id"].startswith("key_")
         assert created["scopes"] == SCOPES  # no scopes given: all of them
-        listed = data(client.get("/api/api-keys"))
+        page = client.get("/api/api-keys").json()
+        assert page["meta"] == {"page": 1, "limit": 20, "total": 2}  # the seed key and this one
+        listed = page["data"]
         assert created["id"] in [k["id"] for k in listed]
         assert created["key"] not in str(listed)
         assert all(set(k) == {"id", "name", "prefix", "scopes", "createdAt", "lastUsedAt"} for k in listed)

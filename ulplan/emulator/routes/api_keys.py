@@ -8,9 +8,10 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import Field
 
 from ulplan.emulator.deps import requires, store_of
-from ulplan.emulator.envelope import ok
-from ulplan.emulator.routes.common import Body, Name
+from ulplan.emulator.envelope import ok, paged
+from ulplan.emulator.routes.common import Body, Name, paging
 from ulplan.emulator.store.accounts import Principal
+from ulplan.emulator.store.base import PageRequest
 
 router = APIRouter(tags=["api-keys"])
 scope = requires(None, admin_only=True)
@@ -27,9 +28,11 @@ class KeyCreate(Body):
 
 
 @router.get("/api-keys", summary="List API keys (never the keys themselves)")
-def list_keys(request: Request, principal: Principal = Depends(scope)) -> dict[str, Any]:
-    """``[{id, name, prefix, scopes, createdAt, lastUsedAt}]``."""
-    return ok(store_of(request).accounts.list_keys(principal.account_id))
+def list_keys(
+    request: Request, page: PageRequest = Depends(paging), principal: Principal = Depends(scope)
+) -> dict[str, Any]:
+    """``[{id, name, prefix, scopes, createdAt, lastUsedAt}]``, paged."""
+    return paged(store_of(request).accounts.list_keys(principal.account_id, page))
 
 
 @router.post("/api-keys", status_code=201, summary="Create an API key (the key is in this answer only)")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ulplan.emulator import ids
 from ulplan.emulator.db import dumps, loads
 from ulplan.emulator.errors import NotFound, Unauthorized
-from ulplan.emulator.store.base import Row, StoreContext, SubStore, field_error
+from ulplan.emulator.store.base import Page, PageRequest, Row, StoreContext, SubStore, field_error
 
 if TYPE_CHECKING:
     from ulplan.emulator.store import Store
@@ -146,12 +146,11 @@ class AccountStore(SubStore):
             "counts": counts,
         }
 
-    def list_keys(self, account_id: str) -> list[dict[str, Any]]:
-        """The account's keys as the API lists them: never the key itself."""
-        rows = self.db.query(
-            "SELECT * FROM api_keys WHERE account_id = ? ORDER BY created_at, id", (account_id,)
+    def list_keys(self, account_id: str, request: PageRequest | None = None) -> Page:
+        """The account's keys as the API lists them (oldest first): never the key itself."""
+        return self.page_of(
+            "api_keys", "account_id = ?", [account_id], "created_at, id", request or PageRequest(), render_key
         )
-        return [render_key(row) for row in rows]
 
     def create_key(self, account_id: str, name: str, scopes: list[str]) -> dict[str, Any]:
         """A new key with ``scopes`` (empty: all of them); the answer holds the key, once."""
@@ -190,7 +189,10 @@ class AccountStore(SubStore):
             "name": account["name"],
             "plan": account["plan"],
             "createdAt": account["created_at"],
-            "apiKeys": self.list_keys(account_id),
+            "apiKeys": [
+                render_key(row)
+                for row in self.db.query("SELECT * FROM api_keys WHERE account_id = ?", (account_id,))
+            ],
         }
 
     def delete_account(self, account_id: str) -> None:
