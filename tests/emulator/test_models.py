@@ -102,3 +102,11 @@ def test_expired_download_links_are_refused(emulator: Emulator) -> None:
     base, _, query = url.partition("?")
     params = dict(part.split("=") for part in query.split("&"))
     error(httpx.get(base, params={**params, "expires": "1"}), 404, "NOT_FOUND")
+
+
+def test_untrained_model_from_a_multipart_form_without_file(emulator: Emulator) -> None:
+    with emulator.client() as client:
+        project = make_project(client)
+        parts = [("projectId", (None, project["id"])), ("name", (None, "bare")), ("task", (None, "pose"))]
+        model = data(client.post("/api/models", files=parts), 201)
+    assert (model["status"], model["task"]) == ("untrained", "pose")
