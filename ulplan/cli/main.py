@@ -159,7 +159,10 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI inside its one error boundary."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
-        cli.main(args=argv, prog_name="ulplan", standalone_mode=False)
+        # Without standalone mode click returns what a command returns (or ctx.exit's code).
+        result = cli.main(args=argv, prog_name="ulplan", standalone_mode=False)
+        if isinstance(result, int):
+            sys.exit(result)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.Abort:

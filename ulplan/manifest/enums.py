@@ -89,7 +89,7 @@ REGIONS: Final = (
     "europe-west10",
     "europe-west12",
     "me-central1",
-    "me-central2",
+    "asia-southeast3",
     "me-west1",
     "northamerica-northeast1",
     "northamerica-northeast2",
