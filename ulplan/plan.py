@@ -230,6 +230,10 @@ class _Planner:
             return None, False
         if not kind.has_slug or spec.address in self.intents:
             self.claimed.add(found["id"])
+            why = "an interrupted run created it" if spec.address in self.intents else "it matches"
+            self.warnings.append(
+                f"{spec.address}: {found['id']} exists ({why}); it will be recorded in state"
+            )
             return found, True
         self.errors.append(
             f"{spec.address}: a {spec.kind} with slug {spec.slug!r} already exists on the platform "

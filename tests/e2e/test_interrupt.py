@@ -26,7 +26,7 @@ def test_ctrl_c_keeps_state_and_exits_130(
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     state_file = workspace.root / ".ulplan" / "state.json"
     deadline = time.monotonic() + 30
