@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.emulator.helpers import data, error
-from tests.support.emulator import Emulator
+from tests.support.emulator import Emulator, make_config, new_key
+from ulplan.emulator.store import Store
 
 # (method, path, body, scopes that may call it); any other scope must get 403.
 ENDPOINTS: list[tuple[str, str, Any, set[str]]] = [
@@ -118,3 +120,19 @@ def test_gdpr_rejects_unknown_actions(emulator: Emulator) -> None:
     with emulator.client() as client:
         error(client.post("/api/gdpr", json={"action": "forget"}), 400, "VALIDATION_ERROR")
     assert httpx.get(f"{emulator.url}/health").status_code == 200
+
+
+def test_seeding_after_a_gdpr_delete_picks_a_free_username(tmp_path: Path) -> None:
+    first, second, third = new_key(), new_key(), new_key()
+    store = Store(make_config(tmp_path, [first, second]))
+    store.seed()
+    store.gdpr.delete(store.accounts.account_of_key(first) or "")
+    store.close()
+    # A restart with the first key again, and a third key naming the existing user2.
+    store = Store(make_config(tmp_path, [first, f"{third}::user2"]))
+    try:
+        store.seed()
+        assert store.accounts.summary(store.accounts.account_of_key(first) or "")["username"] == "user3"
+        assert store.accounts.account_of_key(third) == store.accounts.account_of_key(second)
+    finally:
+        store.close()

@@ -78,9 +78,13 @@ class Store:
         """Create the configured seed accounts (once); with none and an empty database,
         create one account and return its new key so the caller can print it once."""
         for seed in self.ctx.config.seed_keys:
-            if self.accounts.account_of_key(seed.key) is None:
+            if self.accounts.account_of_key(seed.key) is not None:
+                continue
+            # A seed key naming an existing user joins that account (a second key for it).
+            account_id = seed.username and self.accounts.account_of_username(seed.username)
+            if not account_id:
                 account_id = self.accounts.create_account(seed.plan, seed.username)
-                self.accounts.add_key(account_id, seed.key, name="seed")
+            self.accounts.add_key(account_id, seed.key, name="seed")
         if self.ctx.config.seed_keys or self.accounts.count() > 0:
             return []
         key = ids.new_api_key()

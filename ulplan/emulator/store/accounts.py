@@ -58,12 +58,18 @@ class AccountStore(SubStore):
         self._touched: dict[str, float] = {}
 
     def create_account(self, plan: str, username: str | None = None) -> str:
-        """A new account with the signup credit; returns its id."""
+        """A new account with the signup credit; returns its id.
+
+        Without ``username`` the account is ``userN`` for the lowest free N (accounts
+        deleted through GDPR leave gaps, so a count alone could name a taken user).
+        """
         account_id = ids.new_id("account")
         with self.db.transaction() as conn:
             if username is None:
-                count = conn.execute("SELECT COUNT(*) FROM accounts").fetchone()[0]
-                username = f"user{count + 1}"
+                number = conn.execute("SELECT COUNT(*) FROM accounts").fetchone()[0] + 1
+                while self.account_of_username(f"user{number}") is not None:
+                    number += 1
+                username = f"user{number}"
             conn.execute(
                 "INSERT INTO accounts (id, username, name, plan, credit_balance, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
@@ -82,6 +88,11 @@ class AccountStore(SubStore):
                 (key_id, account_id, name, key[:7], ids.hash_key(key), dumps(list(scopes)), self.clock.iso()),
             )
         return key_id
+
+    def account_of_username(self, username: str) -> str | None:
+        """The id of the account called ``username``, or None."""
+        row = self.db.query_one("SELECT id FROM accounts WHERE username = ?", (username,))
+        return None if row is None else str(row["id"])
 
     def account_of_key(self, key: str) -> str | None:
         """The account id holding ``key``, or None."""
