@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ulplan.emulator import ids
-from ulplan.emulator.db import dumps, loads
+from ulplan.emulator.db import dumps
 from ulplan.emulator.errors import Conflict, NotFound, PlatformFault
 from ulplan.emulator.jobs import artifacts, gpus
 from ulplan.emulator.jobs.curves import metrics_at
 from ulplan.emulator.jobs.rows import insert_sql, update_sql
-from ulplan.emulator.jobs.timeline import TrainingPlan, TrainingSnapshot, training_at
+from ulplan.emulator.jobs.timeline import TrainingSnapshot, training_at
+from ulplan.emulator.jobs.training_view import cost_so_far, plan_of, render
 from ulplan.emulator.store.base import Row, SubStore, field_error
 
 MIN_EPOCHS, MAX_EPOCHS = 1, 10_000
@@ -161,7 +162,7 @@ class TrainingStore(SubStore):
         """``GET /api/models/{id}/training``: the latest run, or None if never trained."""
         self.store.models.get_row(account_id, model_id)
         row = self._advance_latest(model_id)
-        return None if row is None else render(row, training_at(_plan(row), self.clock.now()))
+        return None if row is None else render(row, training_at(plan_of(row), self.clock.now()))
 
     def gpu_types(self) -> list[dict[str, Any]]:
         """The GPU catalogue (``GET /api/training/gpu-types``)."""
@@ -176,7 +177,7 @@ class TrainingStore(SubStore):
             raise Conflict(f"Model {model_id} has no active training to cancel", {"modelId": model_id})
         row = self._latest(model_id)
         assert row is not None
-        return render(row, training_at(_plan(row), self.clock.now()))
+        return render(row, training_at(plan_of(row), self.clock.now()))
 
     def on_model_purged(self, model_id: str) -> None:
         """The model is being deleted for good: settle an active run, then forget its runs."""
@@ -236,7 +237,7 @@ class TrainingStore(SubStore):
                 # Trashing a model stops its training, as deleting the work it feeds would.
                 self._set(row, cancelled=self.clock.now())
                 row = self._row(row["id"])
-            snapshot = training_at(_plan(row), self.clock.now())
+            snapshot = training_at(plan_of(row), self.clock.now())
             if row["status"] == "starting" and snapshot.status in ("running", "completed", "failed"):
                 self._set(row, status="running")
                 self.store.models.set_training_fields(row["model_id"], status="running")
@@ -276,7 +277,7 @@ class TrainingStore(SubStore):
 
     def _finish(self, row: Row, snapshot: TrainingSnapshot, events: list[Event]) -> None:
         """Settle a job that reached its final status: billing, model, weights, activity, events."""
-        cost = self._cost(row, snapshot)
+        cost = cost_so_far(row, snapshot)
         metrics = metrics_at(row["model_id"], snapshot.epochs_done, row["epochs"], row["task"])
         status, error = self._outcome(row, snapshot, metrics)
         description = f"Training {row['model_name']} ({row['gpu_type']})"
@@ -317,11 +318,6 @@ class TrainingStore(SubStore):
         self.store.models.set_training_fields(row["model_id"], fileSize=blob.size, fileSha256=blob.sha256)
         return None
 
-    def _cost(self, row: Row, snapshot: TrainingSnapshot) -> int:
-        gpu = gpus.gpu_type(row["gpu_type"]) or gpus.gpu_type(gpus.DEFAULT_GPU)
-        assert gpu is not None
-        return gpus.cost_micro_usd(gpu, row["image_size"], snapshot.billable_epochs)
-
     # Rows --------------------------------------------------------------------------
 
     def _latest(self, model_id: str) -> Row | None:
@@ -346,7 +342,7 @@ class TrainingStore(SubStore):
         """Every training run of the account (GDPR export)."""
         rows = self.db.query("SELECT * FROM training_jobs WHERE account_id = ? ORDER BY seq", (account_id,))
         now = self.clock.now()
-        return [render(row, training_at(_plan(row), now)) for row in rows]
+        return [render(row, training_at(plan_of(row), now)) for row in rows]
 
 
 def _checked(request: TrainingRequest) -> gpus.GpuType:
@@ -359,55 +355,3 @@ def _checked(request: TrainingRequest) -> gpus.GpuType:
     if gpu is None:
         raise field_error("gpuType", f"unknown GPU type; choose one of {', '.join(gpus.GPU_IDS)}")
     return gpu
-
-
-def _plan(row: Row) -> TrainingPlan:
-    return TrainingPlan(
-        started=row["started"],
-        startup_seconds=row["startup_seconds"],
-        epoch_seconds=row["epoch_seconds"],
-        epochs=row["epochs"],
-        fail_epoch=row["fail_epoch"],
-        cancelled=row["cancelled"],
-    )
-
-
-def render(row: Row, snapshot: TrainingSnapshot) -> dict[str, Any]:
-    """A training run as ``GET /api/models/{id}/training`` shows it (numbers from ``snapshot``)."""
-    # The status is the persisted one: a run shows "completed" only once its weights exist.
-    status = row["status"]
-    finished = status not in ("starting", "running")
-    done = snapshot.epochs_done
-    gpu = gpus.gpu_type(row["gpu_type"])
-    cost = (
-        row["cost"]
-        if finished
-        else (gpus.cost_micro_usd(gpu, row["image_size"], snapshot.billable_epochs) if gpu else 0)
-    )
-    return {
-        "id": row["id"],
-        "modelId": row["model_id"],
-        "status": status,
-        "progress": {
-            "currentEpoch": done,
-            "totalEpochs": row["epochs"],
-            "percentage": round(100 * done / row["epochs"], 2),
-        },
-        "timing": {
-            "elapsedMs": round(snapshot.elapsed_seconds * 1000),
-            "etaMs": round(snapshot.eta_seconds * 1000),
-            "timePerEpochMs": round(row["epoch_seconds"] * 1000),
-        },
-        "gpuType": row["gpu_type"],
-        "datasetId": row["dataset_id"],
-        "epochs": row["epochs"],
-        "imageSize": row["image_size"],
-        "trainArgs": loads(row["train_args"]),
-        "metrics": metrics_at(row["model_id"], done, row["epochs"], row["task"]) if done else {},
-        "error": loads(row["error"]),
-        "costMicroUsd": cost,
-        "estimatedCostMicroUsd": row["estimate"],
-        "startedAt": row["started_at"],
-        "completedAt": row["completed_at"],
-        "emulated": True,
-    }
