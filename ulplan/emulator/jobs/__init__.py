@@ -1,5 +1,6 @@
-"""Pure helpers of the emulated jobs: catalogues, timelines, curves, generated files.
+"""Helpers of the emulated jobs: catalogues, timelines, curves, generated files, views.
 
-Nothing here touches SQLite or HTTP; the job stores (``store/training.py``,
-``store/exports.py``, ``store/deployments.py``) combine these with the database.
+They hold no state and write nothing: the job stores (``store/training.py``,
+``store/exports.py``, ``store/deployments.py``) combine them with the database. The one
+part that does I/O is ``webhook_sender``, which posts events from its own thread.
 """
