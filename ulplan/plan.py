@@ -9,6 +9,7 @@ renderers show and the executor runs, with nothing else consulted.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,10 @@ if TYPE_CHECKING:
     from ulplan.manifest.loaded import LoadedManifests, ResourceSpec
     from ulplan.refresh import LiveSource
     from ulplan.state import Intent, ResourceState, State, StateReader
+
+
+# Listings and training reads run side by side; the client paces them together.
+REFRESH_THREADS = 8
 
 
 class PlanError(UlplanError):
@@ -86,6 +91,8 @@ class _Planner:
         self.errors: list[str] = []
         self.warnings: list[str] = []
         self.live: dict[str, list[Raw]] = {}
+        self.by_id: dict[str, Raw] = {}
+        self.training: dict[str, Raw | None] = {}
         self.claimed = {entry.id for entry in state.resources.values()}
         self.intents = {i.address: i for i in options.pending_intents if i.address not in state.resources}
         self.pricer = Pricer(source)
@@ -145,13 +152,30 @@ class _Planner:
         return result
 
     def _refresh(self, wanted: Iterable[str], doomed: Iterable[ResourceState]) -> None:
-        """One listing per kind involved (projects too when models need their slugs)."""
-        kinds = {self.manifests.resources[a].kind for a in wanted} | {e.kind for e in doomed}
-        if "model" in kinds:
-            kinds.add("project")
-        for kind in sorted(kinds):
-            self.live[kind] = self.source.list(kind)
-        self.by_id = {raw["id"]: raw for objects in self.live.values() for raw in objects if "id" in raw}
+        """One listing per kind involved (projects too when models need their slugs), all
+        kinds at once; then the training status of the managed models that have training."""
+        wanted = list(wanted)
+        kinds = sorted({self.manifests.resources[a].kind for a in wanted} | {e.kind for e in doomed})
+        if "model" in kinds and "project" not in kinds:
+            kinds.insert(0, "project")
+        with cf.ThreadPoolExecutor(max_workers=REFRESH_THREADS) as pool:
+            self.live = dict(zip(kinds, pool.map(self.source.list, kinds), strict=True))
+            self.by_id = {raw["id"]: raw for objects in self.live.values() for raw in objects if "id" in raw}
+            model_ids = [entry.id for entry in self._trained_models(wanted) if entry.id in self.by_id]
+            self.training = dict(
+                zip(model_ids, pool.map(self.source.training_status, model_ids), strict=True)
+            )
+
+    def _trained_models(self, wanted: Iterable[str]) -> list[ResourceState]:
+        """State entries of wanted models whose manifest has training."""
+        specs = [self.manifests.resources[a] for a in wanted]
+        entries = [self.state.get(s.address) for s in specs if resource_type(s.kind).training_needed(s)]
+        return [e for e in entries if e is not None]
+
+    def _training_status(self, model_id: str) -> Raw | None:
+        if model_id not in self.training:  # a model found by slug rather than by state
+            self.training[model_id] = self.source.training_status(model_id)
+        return self.training[model_id]
 
     def _order(self, wanted: set[str]) -> list[str]:
         return [a for a in self.manifests.graph.order() if a in wanted]
@@ -193,7 +217,7 @@ class _Planner:
             return Action.CREATE, (ActionReason.DRIFTED if entry else ActionReason.NEW), None, after, []
         kind = resource_type(spec.kind)
         needs_training = kind.training_needed(spec)
-        extras = {"training": self.source.training_status(live["id"])} if needs_training else {}
+        extras = {"training": self._training_status(live["id"])} if needs_training else {}
         before = kind.comparable(live, entry.attributes if entry else None, extras)
         action, reason, diffs = self._decide(spec, before, after, live, extras)
         # An ignored field keeps its live value, so before == after for a no-op.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import threading
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -55,11 +56,12 @@ class ClientLiveSource:
         self.client = client
         self._lists: dict[str, builtins.list[Raw]] = {}
         self._account: Raw | None = None
-        self._lock = threading.Lock()
+        self._locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
 
     def list(self, kind: str) -> builtins.list[Raw]:
-        """One listing per kind, every page (the client pages with limit=100)."""
-        with self._lock:
+        """One listing per kind, every page (the client pages with limit=100); kinds may be
+        listed from several threads at once."""
+        with self._locks[kind]:
             if kind not in self._lists:
                 self._lists[kind] = list(resource_type(kind).list_live(self.client))
             return self._lists[kind]
