@@ -164,7 +164,7 @@ def destroy(
 
 
 @click.command(name="import")
-@click.argument("address")
+@click.argument("address", metavar="ADDR")
 @click.argument("resource_id", metavar="ID")
 @PATHS
 @manifest_options
