@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,7 @@ import httpx
 import pytest
 
 from tests.emulator.helpers import data, error
-from tests.support.emulator import Emulator, make_config, new_key
+from tests.support.emulator import Emulator, make_config, new_key, start_thread_emulator
 from ulplan.emulator.store import Store
 
 # (method, path, body, scopes that may call it); any other scope must get 403.
@@ -32,10 +33,18 @@ ENDPOINTS: list[tuple[str, str, Any, set[str]]] = [
 SCOPES = ["datasets", "projects", "models", "training", "exports", "deployments", "read", "write", "admin"]
 
 
-@pytest.fixture
-def scoped_keys(emulator: Emulator) -> dict[str, str]:
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
+    """One emulator for the whole scope table (the calls do not disturb one another)."""
+    emulator = start_thread_emulator(tmp_path_factory.mktemp("scopes"))
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture(scope="module")
+def scoped_keys(shared: Emulator) -> dict[str, str]:
     """One key per single scope, all in the first account."""
-    with emulator.client() as client:
+    with shared.client() as client:
         return {
             scope: data(client.post("/api/api-keys", json={"name": scope, "scopes": [scope]}), 201)["key"]
             for scope in SCOPES
@@ -46,10 +55,10 @@ def scoped_keys(emulator: Emulator) -> dict[str, str]:
     ("method", "path", "body", "allowed"), ENDPOINTS, ids=[f"{m} {p}" for m, p, _, _ in ENDPOINTS]
 )
 def test_scopes(
-    emulator: Emulator, scoped_keys: dict[str, str], method: str, path: str, body: Any, allowed: set[str]
+    shared: Emulator, scoped_keys: dict[str, str], method: str, path: str, body: Any, allowed: set[str]
 ) -> None:
     for scope, key in scoped_keys.items():
-        with emulator.client(key) as client:
+        with shared.client(key) as client:
             response = client.request(method, path, json=body)
         if scope in allowed:
             # Allowed: whatever the answer (a repeated create may be 409), it is not a refusal.
