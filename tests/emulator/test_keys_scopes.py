@@ -111,14 +111,19 @@ def test_gdpr_export_holds_the_accounts_data_and_no_secrets(emulator: Emulator) 
     assert document["activity"] and document["balance"]["totalBalance"] == 5_000_000
     assert emulator.key not in str(document)
     assert "key_hash" not in str(document)
+    downloaded = httpx.get(document["url"])  # the same document as a file, no key needed
+    assert downloaded.status_code == 200
+    assert downloaded.json()["projects"] == document["projects"]
 
 
 def test_gdpr_delete_removes_everything_and_the_keys_stop_working(emulator: Emulator) -> None:
     with emulator.client() as client, emulator.client(emulator.keys[1]) as other:
         client.post("/api/projects", json={"name": "Mine"})
         other_project = data(other.post("/api/projects", json={"name": "Theirs"}), 201)
+        export_url = data(client.post("/api/gdpr", json={"action": "export"}))["url"]
         assert data(client.post("/api/gdpr", json={"action": "delete"}))["deleted"] is True
         error(client.get("/api/account/summary"), 401, "UNAUTHORIZED")
+        error(httpx.get(export_url), 404, "NOT_FOUND")
         assert data(other.get(f"/api/projects/{other_project['id']}"))["name"] == "Theirs"
     assert emulator.server is not None
     rows = emulator.server.store.ctx.db.query("SELECT COUNT(*) AS n FROM projects")

@@ -1,4 +1,4 @@
-"""Routes: signed downloads (model weights, exported files, dataset exports). No key needed.
+"""Routes: signed downloads (model weights, exported files, dataset and GDPR exports). No key needed.
 
 Like a cloud storage signed URL: the HMAC signature and expiry in the query string are
 the authorisation, so tools can download with a plain GET.
@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, StreamingResponse
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 
 from ulplan.emulator.deps import store_of
 from ulplan.emulator.routes.datasets import dataset_export_path, export_response
+from ulplan.emulator.routes.gdpr import gdpr_export_path
 
 router = APIRouter(tags=["files"])
 Expires = Annotated[int, Query(ge=0, le=2**53, description="Epoch second the link expires at")]
@@ -26,6 +27,17 @@ def download_dataset(
     """The dataset as NDJSON."""
     store_of(request).blobs.check_signature(dataset_export_path(datasetId), expires, signature)
     return export_response(request, datasetId)
+
+
+@router.get("/files/gdpr/{accountId}.json", summary="Download a GDPR export (signed URL)")
+def download_gdpr_export(
+    request: Request, accountId: str, expires: Expires, signature: Signature
+) -> JSONResponse:
+    """All the account's data, as a JSON file (404 once the account is deleted)."""
+    store = store_of(request)
+    store.blobs.check_signature(gdpr_export_path(accountId), expires, signature)
+    headers = {"Content-Disposition": f'attachment; filename="{accountId}.json"'}
+    return JSONResponse(store.gdpr.export(accountId), headers=headers)
 
 
 @router.get("/files/{blobId}", summary="Download a stored file (signed URL)")
