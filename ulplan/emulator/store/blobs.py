@@ -16,12 +16,15 @@ import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from ulplan.emulator import ids
 from ulplan.emulator.errors import NotFound, PayloadTooLarge
-from ulplan.emulator.store.base import Row, SubStore
+from ulplan.emulator.store.base import Row, StoreContext, SubStore
+
+if TYPE_CHECKING:
+    from ulplan.emulator.store import Store
 
 URL_LIFETIME_SECONDS = 3600
 Validator = Callable[[Path], None]
@@ -54,6 +57,10 @@ class BlobStore(SubStore):
     CREATE INDEX IF NOT EXISTS blobs_owner ON blobs(owner_kind, owner_id);
     CREATE TABLE IF NOT EXISTS emulator_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """
+
+    def __init__(self, ctx: StoreContext, store: Store) -> None:
+        super().__init__(ctx, store)
+        self._url_secret: bytes | None = None
 
     @property
     def folder(self) -> Path:
@@ -195,6 +202,12 @@ class BlobStore(SubStore):
         return hmac.new(self._secret(), message, hashlib.sha256).hexdigest()
 
     def _secret(self) -> bytes:
+        # Read (or made) once per process; it never changes afterwards.
+        if self._url_secret is None:
+            self._url_secret = self._load_secret()
+        return self._url_secret
+
+    def _load_secret(self) -> bytes:
         with self.db.transaction() as conn:
             row = conn.execute("SELECT value FROM emulator_meta WHERE key = 'url_secret'").fetchone()
             if row is None:
