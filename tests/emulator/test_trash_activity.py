@@ -122,3 +122,28 @@ def test_activity_is_per_account(emulator: Emulator) -> None:
         event = data(client.get("/api/activity"))[0]
         assert data(other.get("/api/activity")) == []
         assert data(other.post("/api/activity/mark-seen", json={"eventIds": [event["id"]]})) == {"updated": 0}
+
+
+def test_activity_search_is_literal(emulator: Emulator) -> None:
+    with emulator.client() as client:
+        make_project(client, "a_b")
+        make_project(client, "axb")
+        make_project(client, "100%")
+        assert [e["resourceName"] for e in data(client.get("/api/activity", params={"search": "a_b"}))] == [
+            "a_b"
+        ]
+        assert [e["resourceName"] for e in data(client.get("/api/activity", params={"search": "0%"}))] == [
+            "100%"
+        ]
+
+
+def test_expired_trash_stops_counting_against_storage(emulator: Emulator) -> None:
+    assert emulator.server is not None
+    clock = emulator.server.store.ctx.clock
+    with emulator.client() as client:
+        model = make_model(client, make_project(client)["id"], weights=checkpoint())
+        data(client.delete(f"/api/models/{model['id']}"))
+        assert data(client.get("/api/storage"))["used"] > 0  # trashed files still count
+        start = clock.now()
+        clock.now = lambda: start + 31 * DAY  # type: ignore[method-assign]
+        assert data(client.get("/api/storage"))["used"] == 0

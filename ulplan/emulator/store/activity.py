@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,8 +98,11 @@ class ActivityStore(SubStore):
             where.append("timestamp <= ?")
             params.append(filters.end + "T23:59:59.999Z" if len(filters.end) == 10 else filters.end)
         if filters.search:
-            where.append("(resource_name LIKE ? OR message LIKE ? OR resource_type LIKE ? OR action LIKE ?)")
-            params.extend([f"%{filters.search}%"] * 4)
+            # The search is literal text: % and _ in it match themselves, not any character.
+            pattern = "%" + re.sub(r"([\\%_])", r"\\\1", filters.search) + "%"
+            columns = ("resource_name", "message", "resource_type", "action")
+            where.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns) + ")")
+            params.extend([pattern] * len(columns))
         return self.page_of("activity", " AND ".join(where), params, "seq DESC", request, render_event)
 
     def mark(self, account_id: str, column: str, event_ids: list[str] | None, every: bool) -> int:

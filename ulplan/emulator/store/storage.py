@@ -20,10 +20,12 @@ class StorageStore(SubStore):
         return PLAN_STORAGE_BYTES.get(self.store.accounts.plan_of(account_id), PLAN_STORAGE_BYTES["free"])
 
     def remaining(self, account_id: str) -> int:
-        """Bytes the account can still store."""
+        """Bytes the account can still store (after purging what expired in the trash)."""
+        self.store.trash.purge_expired(account_id)
         return self.limit_of(account_id) - self.store.blobs.used_bytes(account_id)
 
     def summary(self, account_id: str) -> dict[str, Any]:
         """``{used, limit, percentage}`` in bytes (percentage 0-100, two decimals)."""
+        self.store.trash.purge_expired(account_id)  # expired trash no longer counts
         used, limit = self.store.blobs.used_bytes(account_id), self.limit_of(account_id)
         return {"used": used, "limit": limit, "percentage": round(100 * used / limit, 2) if limit else 100.0}
