@@ -72,20 +72,6 @@ class ApplyResult:
         """True when every step succeeded."""
         return not self.interrupted and all(r.status == "ok" for r in self.results)
 
-    def count(self, action: Action) -> int:
-        """Steps of ``action`` that succeeded."""
-        return sum(1 for r in self.results if r.action is action and r.status == "ok")
-
-    @property
-    def failed(self) -> list[ResourceResult]:
-        """The steps that failed."""
-        return [r for r in self.results if r.status == "failed"]
-
-    @property
-    def skipped(self) -> list[ResourceResult]:
-        """The steps not attempted (a dependency failed, or the run was interrupted)."""
-        return [r for r in self.results if r.status in ("skipped", "not started")]
-
 
 def needs_work(change: ResourceChange) -> bool:
     """Whether apply does anything for ``change`` (state-only steps count)."""
