@@ -206,7 +206,7 @@ def _review(made: Plan, session: Session, auto_approve: bool, verb: str) -> bool
         raise UlplanError(f"the plan has {len(made.errors)} error(s); nothing was changed")
     if not any(needs_work(c) for c in made.changes):
         return False
-    if not auto_approve:
+    if made.has_changes and not auto_approve:  # recording adopted or vanished objects changes nothing
         confirm(verb)
     return True
 
