@@ -88,6 +88,12 @@ def _parse_rate_limit(_ctx: click.Context, _param: click.Parameter, value: str |
 )
 @click.option("--webhook", "webhook_url", metavar="URL", help="POST signed job events to this URL.")
 @click.option(
+    "--webhook-secret",
+    envvar="ULPLAN_WEBHOOK_SECRET",
+    metavar="SECRET",
+    help="HMAC secret of X-Ultralytics-Signature (env ULPLAN_WEBHOOK_SECRET).",
+)
+@click.option(
     "--storage-limit",
     type=click.IntRange(1),
     metavar="BYTES",
@@ -107,6 +113,7 @@ def serve(
     job_seconds: float,
     fail_training_rate: float,
     webhook_url: str | None,
+    webhook_secret: str | None,
     storage_limit: int | None,
 ) -> None:
     """Run the local emulator of the Ultralytics Platform API.
@@ -131,6 +138,7 @@ def serve(
         fail_training_rate=fail_training_rate,
         webhook_url=webhook_url,
         storage_limit=storage_limit,
+        webhook_secret=webhook_secret or EmulatorConfig.webhook_secret,
     )
     app = create_app(config)
     for key in app.state.store.seed():

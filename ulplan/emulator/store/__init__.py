@@ -98,7 +98,8 @@ class Store:
         self.deployments.tick()
 
     def close(self) -> None:
-        """Release the database (and the temporary files of an in-memory instance)."""
+        """Stop the webhook sender, release the database (and an in-memory instance's files)."""
+        self.webhooks.close()
         self.ctx.db.close()
         if self._temp is not None:
             self._temp.cleanup()
