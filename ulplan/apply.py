@@ -80,6 +80,11 @@ def needs_work(change: ResourceChange) -> bool:
     return bool(change.extra.get("adopt") or change.extra.get("forget"))
 
 
+def has_work(plan: Plan, state: State) -> bool:
+    """Whether applying ``plan`` would do anything: a step, or outputs to store anew."""
+    return any(needs_work(c) for c in plan.changes) or plan.outputs != state.outputs
+
+
 def apply_plan(
     plan: Plan,
     client: PlatformClient,

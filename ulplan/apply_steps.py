@@ -248,20 +248,26 @@ class StepRunner:
         or refer to objects that never came to be: keeping them could one day adopt an
         object that is not ours.
         """
-        outputs = {} if self.plan.destroy else dict(self.state.outputs)
-        if not self.plan.destroy:
-            outputs.update({k: v for k, v in self.plan.outputs.items() if not contains_unknown(v)})
-            for change in self.plan.changes:
-                for name, template in (change.extra.get("outputs") or {}).items():
-                    value = resolve(template, self._lookup)
-                    if not contains_unknown(value) and value is not None:
-                        outputs[name] = value
+        outputs = {} if self.plan.destroy else self._outputs()
         with self._lock:
             if outputs != self.state.outputs:
                 self.state.outputs = outputs
                 self.state = self.backend.write(self.state)
         if clean:
             self.journal.clear()
+        return outputs
+
+    def _outputs(self) -> dict[str, Any]:
+        """The manifest's outputs in their order: known now, else the value stored before
+        (an output whose resource failed keeps its last value); removed outputs are dropped."""
+        templates = {n: t for c in self.plan.changes for n, t in (c.extra.get("outputs") or {}).items()}
+        outputs: dict[str, Any] = {}
+        for name, planned in self.plan.outputs.items():
+            value = resolve(templates[name], self._lookup) if name in templates else planned
+            if contains_unknown(value) or value is None:
+                value = self.state.outputs.get(name)
+            if value is not None:
+                outputs[name] = value
         return outputs
 
 

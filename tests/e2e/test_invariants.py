@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from tests.e2e.conftest import Workspace
+from tests.e2e.conftest import FULL, Workspace
 
 KINDS = ("project", "dataset", "model", "export", "deployment")
 
@@ -22,6 +22,9 @@ def test_apply_then_plan_is_empty(workspace: Workspace) -> None:
     outputs = workspace.state()["outputs"]
     assert outputs["uri"] == "ul://user1/detection/yolo"
     assert outputs["endpoint"] == workspace.live("deployments")[0]["url"]
+    workspace.write(FULL.replace("  uri: ${model.yolo.uri}\n", ""))
+    assert workspace.ulplan("apply", "--auto-approve", ".").code == 0
+    assert list(workspace.state()["outputs"]) == ["endpoint"]
 
 
 def test_a_second_apply_changes_nothing(workspace: Workspace) -> None:

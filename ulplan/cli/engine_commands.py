@@ -199,14 +199,14 @@ def _apply_options(parallelism: int, timeouts: tuple[str, ...]) -> ApplyOptions:
 
 def _review(made: Plan, session: Session, auto_approve: bool, verb: str) -> bool:
     """Show the plan; False when there is nothing to do. Asks unless --auto-approve."""
-    from ulplan.apply import needs_work
+    from ulplan.apply import has_work
 
     print_plan(made, "text", session.color)
     if made.errors:
         raise UlplanError(f"the plan has {len(made.errors)} error(s); nothing was changed")
-    if not any(needs_work(c) for c in made.changes):
+    if not has_work(made, session.backend.read()):
         return False
-    if made.has_changes and not auto_approve:  # recording adopted or vanished objects changes nothing
+    if made.has_changes and not auto_approve:  # state-only work (adopt, forget, outputs) needs no answer
         confirm(verb)
     return True
 
