@@ -25,6 +25,7 @@ from ulplan.resources.base import (
     ResourceType,
     contains_unknown,
 )
+from ulplan.resources.diff import field_diffs
 from ulplan.state import Intent, ResourceState
 
 if TYPE_CHECKING:
@@ -36,8 +37,10 @@ if TYPE_CHECKING:
 # and the intent tells us the object is ours. Exports are not: once the first one finished,
 # a repeat is accepted and makes a second export; deployments have no unique slug.
 RETRY_SAFE_KINDS = frozenset({"project", "dataset", "model"})
-# How much older than our intent a conflicting object may look (clock skew) and still be ours.
-CLOCK_SLACK = timedelta(minutes=2)
+# How much older than our intent an object may look (clock skew) and still be ours.
+CLOCK_SLACK = timedelta(seconds=5)
+# Fields a just-created object may not show yet as asked: started later, or still settling.
+SETTLING_FIELDS = ("training", "state")
 
 
 class StepRunner:
@@ -168,13 +171,21 @@ class StepRunner:
             return mine
 
     def _find_own(self, kind: ResourceType, after: Raw, slug: str | None, intent: Intent) -> Raw | None:
-        """After a 409 on a retried create: the object our first attempt made, if it is one."""
+        """After a lost answer or a 409 on a retried create: the object our request made.
+
+        It must match as the plan would match it, be created after our intent, and have
+        exactly the attributes we asked for, so an object someone else made in the
+        meantime is never taken for ours.
+        """
         found = kind.find_match(after, slug or "", kind.list_live(self.client))
         if found is None:
             return None
         created = _parse_time(found.get("createdAt"))
         since = datetime.fromisoformat(intent.recorded_at) - CLOCK_SLACK
-        return found if created is not None and created >= since else None
+        if created is None or created < since:
+            return None
+        asked = {k: v for k, v in after.items() if k not in SETTLING_FIELDS}
+        return found if not field_diffs(kind, kind.comparable(found, None, {}), asked) else None
 
     # -- values ----------------------------------------------------------------------------
 

@@ -139,3 +139,18 @@ def test_apply_without_a_terminal_refuses_to_ask(workspace: Workspace) -> None:
 def test_detailed_exitcode_reports_changes(workspace: Workspace) -> None:
     assert workspace.ulplan("plan", "--detailed-exitcode", ".").code == 2
     assert workspace.ulplan("plan", ".").code == 0
+
+
+def test_an_object_someone_else_made_meanwhile_is_never_adopted(workspace: Workspace) -> None:
+    workspace.write("version: 1\nprojects:\n  detection:\n    description: Detection models\n")
+    saved = workspace.root / "plan.json"
+    assert workspace.ulplan("plan", "--out", str(saved), ".").code == 0
+    with workspace.api() as http:  # another team takes the slug between plan and apply
+        body = {"name": "Theirs", "slug": "detection", "description": "Not ours"}
+        assert http.post("/api/projects", json=body).status_code == 201
+    run = workspace.ulplan("apply", str(saved))
+    assert run.code == 1
+    assert "CONFLICT" in run.err
+    assert [p["name"] for p in workspace.live("projects")] == ["Theirs"]
+    state = workspace.root / ".ulplan" / "state.json"
+    assert not state.exists() or "project.detection" not in workspace.ids()
