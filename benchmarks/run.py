@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 import time
@@ -83,7 +84,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     suites = _suites(args)
     chosen = list(suites) if args.suite == "all" else [args.suite]
-    results: dict[str, Any] = {"machine": {"python": platform.python_version(), "cpus": _cpus()}}
+    machine: dict[str, Any] = {
+        "python": platform.python_version(),
+        "cpus": _cpus(),
+        "load_average_at_start": os.getloadavg(),
+    }
+    results: dict[str, Any] = {"machine": machine}
     rows: list[Row] = []
     for name in chosen:
         started = time.perf_counter()
@@ -92,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         rows += suite_rows
         print(f"  {name} done in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     print(table(rows))
+    print(f"\n{machine['cpus']} CPUs, load average at start {machine['load_average_at_start'][0]:.1f}")
     if args.json_out:
         out = Path(args.json_out)
         if out.parent == Path():
@@ -103,8 +110,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _cpus() -> int:
-    import os
-
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 0)
 
 
