@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ulplan.changes import UNKNOWN, Action, Plan, ResourceChange
@@ -19,11 +19,13 @@ from ulplan.events import Reporter
 from ulplan.manifest.interpolate import resolve
 from ulplan.resources import resource_type
 from ulplan.resources.base import (
+    CLOCK_SLACK,
     OperationContext,
     Raw,
     ResourceOperationError,
     ResourceType,
     contains_unknown,
+    parse_time,
 )
 from ulplan.resources.diff import field_diffs
 from ulplan.state import Intent, ResourceState
@@ -37,8 +39,6 @@ if TYPE_CHECKING:
 # and the intent tells us the object is ours. Exports are not: once the first one finished,
 # a repeat is accepted and makes a second export; deployments have no unique slug.
 RETRY_SAFE_KINDS = frozenset({"project", "dataset", "model"})
-# How much older than our intent an object may look (clock skew) and still be ours.
-CLOCK_SLACK = timedelta(seconds=5)
 # Fields a just-created object may not show yet as asked: started later, or still settling.
 SETTLING_FIELDS = ("training", "state")
 
@@ -180,9 +180,9 @@ class StepRunner:
         found = kind.find_match(after, slug or "", kind.list_live(self.client))
         if found is None:
             return None
-        created = _parse_time(found.get("createdAt"))
-        since = datetime.fromisoformat(intent.recorded_at) - CLOCK_SLACK
-        if created is None or created < since:
+        created = parse_time(found.get("createdAt"))
+        recorded = parse_time(intent.recorded_at)
+        if created is None or recorded is None or created < recorded - CLOCK_SLACK:
             return None
         asked = {k: v for k, v in after.items() if k not in SETTLING_FIELDS}
         return found if not field_diffs(kind, kind.comparable(found, None, {}), asked) else None
@@ -293,13 +293,3 @@ def fill_unknowns(planned: Any, resolved: Any) -> Any:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -19,7 +19,7 @@ from ulplan.errors import UlplanError
 from ulplan.graph import Graph, GraphCycleError
 from ulplan.manifest.interpolate import references, resolve
 from ulplan.resources import resource_type
-from ulplan.resources.base import Raw, contains_unknown
+from ulplan.resources.base import Raw, contains_unknown, made_after
 from ulplan.resources.diff import field_diffs
 from ulplan.resources.model import model_uri
 from ulplan.resources.pricing import Pricer, mark_waits
@@ -252,7 +252,8 @@ class _Planner:
         found = kind.find_match(after, spec.slug, candidates)
         if found is None:
             return None, False
-        if not kind.has_slug or spec.address in self.intents:
+        intent = self.intents.get(spec.address)
+        if not kind.has_slug or (intent is not None and made_after(found, intent.recorded_at)):
             self.claimed.add(found["id"])
             why = "an interrupted run created it" if spec.address in self.intents else "it matches"
             self.warnings.append(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ulplan.changes import UNKNOWN, FieldDiff
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 
 Raw = dict[str, Any]
 """A live API object as its camelCase dict (``model.model_dump()``)."""
+
+CLOCK_SLACK = timedelta(seconds=5)
+"""How much older than our journaled intent an object may look (clock skew) and still be ours."""
 
 
 class ResourceOperationError(UlplanError):
@@ -236,3 +240,26 @@ def snake_case(fields: Mapping[str, Any]) -> dict[str, Any]:
 
 
 Poller = Callable[[], tuple[bool, Raw]]
+
+
+def parse_time(value: Any) -> datetime | None:
+    """An API or journal timestamp (ISO 8601, ``Z`` or offset) as an aware datetime."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def made_after(raw: Raw, recorded_at: str) -> bool:
+    """Whether the object was created after an intent journaled at ``recorded_at``.
+
+    True when either time is unknown: the journal says the request was sent, and a
+    platform that does not date its objects leaves us nothing better.
+    """
+    created, recorded = parse_time(raw.get("createdAt")), parse_time(recorded_at)
+    if created is None or recorded is None:
+        return True
+    return created >= recorded - CLOCK_SLACK
