@@ -124,14 +124,14 @@ def apply(
             )
         saved = load_plan(paths[0])
         with open_session(options_of(ctx), saved=saved) as session, session.locked("apply"):
-            _finish(ctx, session.apply(saved, apply_options), destroy=saved.destroy)
+            _finish(session.apply(saved, apply_options), destroy=saved.destroy)
         return
     with open_session(options_of(ctx), paths, var, var_file, allow_outside_files) as session:
         with session.locked("apply"):
             made = session.plan(targets, destroy=False, fail_on_cost=False)
             if not _review(made, session, auto_approve, "apply"):
                 return
-            _finish(ctx, session.apply(made, apply_options))
+            _finish(session.apply(made, apply_options))
 
 
 @click.command()
@@ -160,7 +160,7 @@ def destroy(
             made = session.plan(targets, destroy=True, fail_on_cost=False)
             if not _review(made, session, auto_approve, "destroy"):
                 return
-            _finish(ctx, session.apply(made, _apply_options(parallelism, ())), destroy=True)
+            _finish(session.apply(made, _apply_options(parallelism, ())), destroy=True)
 
 
 @click.command(name="import")
@@ -211,7 +211,7 @@ def _review(made: Plan, session: Session, auto_approve: bool, verb: str) -> bool
     return True
 
 
-def _finish(ctx: click.Context, result: ApplyResult, destroy: bool = False) -> None:
+def _finish(result: ApplyResult, destroy: bool = False) -> None:
     from ulplan.render.summary import render_apply_summary
 
     summary = render_apply_summary(result.results, destroy=destroy)
