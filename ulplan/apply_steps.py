@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from ulplan.apply_state import AppliedState
 from ulplan.changes import UNKNOWN, Action, Plan, ResourceChange
 from ulplan.errors import UlplanError
 from ulplan.events import Reporter
@@ -60,9 +61,8 @@ class StepRunner:
         self.reporter = reporter
         self.options = options
         self.stop = threading.Event()
-        self.state = backend.read()
+        self.state = AppliedState(backend)
         self.journal = backend.journal()
-        self._lock = threading.Lock()
         self.exposed: dict[str, dict[str, Any]] = {
             c.address: dict(c.extra.get("known") or {}) for c in plan.changes
         }
@@ -241,16 +241,12 @@ class StepRunner:
             slug=change.extra.get("slug") or raw.get("slug"),
             updated_at=raw.get("updatedAt"),
         )
-        with self._lock:
-            self.state.set(entry)
-            self.state = self.backend.write(self.state)
+        self.state.record(entry)
         if change.extra.get("adopt"):
             self.journal.resolve(change.address)
 
     def _forget(self, address: str) -> None:
-        with self._lock:
-            if self.state.remove(address) is not None:
-                self.state = self.backend.write(self.state)
+        self.state.forget(address)
 
     def finish(self, clean: bool) -> dict[str, Any]:
         """Resolve and store the outputs; after a clean run, clear the journal.
@@ -260,10 +256,7 @@ class StepRunner:
         object that is not ours.
         """
         outputs = {} if self.plan.destroy else self._outputs()
-        with self._lock:
-            if outputs != self.state.outputs:
-                self.state.outputs = outputs
-                self.state = self.backend.write(self.state)
+        self.state.set_outputs(outputs)
         if clean:
             self.journal.clear()
         return outputs
@@ -273,10 +266,11 @@ class StepRunner:
         (an output whose resource failed keeps its last value); removed outputs are dropped."""
         templates = {n: t for c in self.plan.changes for n, t in (c.extra.get("outputs") or {}).items()}
         outputs: dict[str, Any] = {}
+        previous = self.state.outputs
         for name, planned in self.plan.outputs.items():
             value = resolve(templates[name], self._lookup) if name in templates else planned
             if contains_unknown(value) or value is None:
-                value = self.state.outputs.get(name)
+                value = previous.get(name)
             if value is not None:
                 outputs[name] = value
         return outputs
