@@ -8,11 +8,12 @@ never started is simply started (again) in place.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ulplan.changes import FieldDiff
+from ulplan.events import Progress
 from ulplan.manifest.enums import DEFAULT_GPU_TYPE, DEFAULT_IMAGE_SIZE
 from ulplan.resources.base import (
     OperationContext,
@@ -159,7 +160,10 @@ class ModelType(ResourceType):
         if file is not None and after.get("fileSha256") and file_sha256(file) != after["fileSha256"]:
             raise ResourceOperationError(f"{file} changed since the plan was made; plan again")
         fields = {k: after[k] for k in ("projectId", "name", "slug", "description", "task") if k in after}
-        created = ctx.client.models.create(**snake_case(fields), file=file, retry_safe=retry_safe)
+        progress = upload_progress(ctx) if file is not None else None
+        created = ctx.client.models.create(
+            **snake_case(fields), file=file, progress=progress, retry_safe=retry_safe
+        )
         return dump(created)
 
     def after_create(self, ctx: OperationContext, raw: Raw, after: Mapping[str, Any]) -> Raw:
@@ -188,6 +192,16 @@ class ModelType(ResourceType):
             return raw
         wait_for_training(ctx, raw["id"])
         return self.get_live(ctx.client, raw["id"])
+
+
+def upload_progress(ctx: OperationContext) -> Callable[[int, int], None]:
+    """Report an upload's bytes as progress (the client calls it as the file streams)."""
+
+    def report(sent: int, total: int) -> None:
+        fraction = sent / total if total else None
+        ctx.report(Progress("uploading", fraction, f"uploading {sent / 1e6:.1f}/{total / 1e6:.1f} MB"))
+
+    return report
 
 
 def live_training(status: Mapping[str, Any] | None, recorded: Mapping[str, Any] | None) -> Any:
