@@ -1,9 +1,10 @@
 """One step of apply: create, update, replace, delete or adopt one resource.
 
 Each step resolves the plan's unknowns from the steps already done, runs the kind's
-requests, waits when it must, and writes state after every change that the platform
-made (under a lock: steps run in parallel). Before a create the intent is journaled, so
-a crash between the platform's answer and the state write is healed on the next run.
+requests, waits when it must, and records in the state every change the platform made
+before going on (see apply_state: steps run in parallel, writes are group-committed).
+Before a create the intent is journaled, so a crash between the platform's answer and
+the state write is healed on the next run.
 """
 
 from __future__ import annotations
