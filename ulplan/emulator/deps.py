@@ -7,7 +7,8 @@ usage-summary take only read/write; billing changes, GDPR and key management nee
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from fastapi import Request
 
@@ -45,10 +46,14 @@ def allowed(principal: Principal, method: str, scope: str | None, admin_only: bo
     return scope is not None and scope in principal.scopes
 
 
-def requires(scope: str | None, admin_only: bool = False) -> Callable[[Request], Principal]:
+def requires(
+    scope: str | None, admin_only: bool = False
+) -> Callable[[Request], Coroutine[Any, Any, Principal]]:
     """A dependency that authenticates the caller and checks the scope for this route."""
 
-    def dependency(request: Request) -> Principal:
+    # async on purpose: a sync dependency costs a hop to the thread pool per request, and
+    # this one is a single indexed lookup (the store serialises SQLite behind one lock anyway).
+    async def dependency(request: Request) -> Principal:
         principal: Principal | None = getattr(request.state, "principal", None)
         if principal is None:
             principal = store_of(request).accounts.authenticate(bearer_key(request))
