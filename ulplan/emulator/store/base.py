@@ -81,6 +81,27 @@ class SubStore:
         self.clock = ctx.clock
         self.config = ctx.config
 
+    def update_resource(
+        self,
+        conn: sqlite3.Connection,
+        account_id: str,
+        kind: str,
+        row: sqlite3.Row,
+        values: dict[str, Any],
+    ) -> None:
+        """Write the changed columns of a project, dataset or model (table ``<kind>s``),
+        bump its ``updated_at`` and log an ``updated`` event; nothing when ``values`` is empty."""
+        if not values:
+            return
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        conn.execute(
+            f"UPDATE {kind}s SET {assignments}, updated_at = ? WHERE id = ?",
+            (*values.values(), self.clock.iso(), row["id"]),
+        )
+        name = values.get("name", row["name"])
+        message = f"{kind.capitalize()} '{name}' updated"
+        self.store.activity.record(account_id, "updated", kind, row["id"], name, message)
+
     def page_of(
         self,
         table: str,

@@ -93,16 +93,7 @@ class DatasetStore(SubStore):
         values = _checked({key: value for key, value in fields.items() if key in EDITABLE})
         with self.db.transaction() as conn:
             row = self.get_row(account_id, dataset_id)
-            if values:
-                assignments = ", ".join(f"{column} = ?" for column in values)
-                conn.execute(
-                    f"UPDATE datasets SET {assignments}, updated_at = ? WHERE id = ?",
-                    (*values.values(), self.clock.iso(), dataset_id),
-                )
-                name = values.get("name", row["name"])
-                self.store.activity.record(
-                    account_id, "updated", "dataset", dataset_id, name, f"Dataset '{name}' updated"
-                )
+            self.update_resource(conn, account_id, "dataset", row, values)
         return self.get(account_id, dataset_id)
 
     def trash(self, account_id: str, dataset_id: str) -> dict[str, Any]:

@@ -140,16 +140,7 @@ class ModelStore(SubStore):
             values["license"] = fields["license"]
         with self.db.transaction() as conn:
             row = self.get_row(account_id, model_id)
-            if values:
-                assignments = ", ".join(f"{column} = ?" for column in values)
-                conn.execute(
-                    f"UPDATE models SET {assignments}, updated_at = ? WHERE id = ?",
-                    (*values.values(), self.clock.iso(), model_id),
-                )
-                name = values.get("name", row["name"])
-                self.store.activity.record(
-                    account_id, "updated", "model", model_id, name, f"Model '{name}' updated"
-                )
+            self.update_resource(conn, account_id, "model", row, values)
         return self.get(account_id, model_id)
 
     def set_training_fields(self, model_id: str, **fields: Any) -> None:

@@ -71,16 +71,7 @@ class ProjectStore(SubStore):
         values = _checked({key: value for key, value in fields.items() if key in EDITABLE})
         with self.db.transaction() as conn:
             row = self.get_row(account_id, project_id)
-            if values:
-                assignments = ", ".join(f"{column} = ?" for column in values)
-                conn.execute(
-                    f"UPDATE projects SET {assignments}, updated_at = ? WHERE id = ?",
-                    (*values.values(), self.clock.iso(), project_id),
-                )
-                name = values.get("name", row["name"])
-                self.store.activity.record(
-                    account_id, "updated", "project", project_id, name, f"Project '{name}' updated"
-                )
+            self.update_resource(conn, account_id, "project", row, values)
         return self.get(account_id, project_id)
 
     def trash(self, account_id: str, project_id: str) -> dict[str, Any]:
