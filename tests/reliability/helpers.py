@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -157,3 +158,11 @@ def assert_exactly_once(url: str, key: str, expected: int) -> None:
     duplicates = {kind: {k: n for k, n in c.items() if n > 1} for kind, c in counts.items()}
     assert not any(duplicates.values()), f"duplicates: {duplicates}"
     assert sum(len(c) for c in counts.values()) == expected, {k: len(c) for k, c in counts.items()}
+
+
+def recorded(state_path: Path) -> int:
+    """How many resources the state file holds (0 before the first write)."""
+    try:
+        return len(json.loads(state_path.read_text(encoding="utf-8"))["resources"])
+    except (FileNotFoundError, json.JSONDecodeError):
+        return 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,14 +20,17 @@ projects:
 
 
 def truncate(text: str) -> str:
+    """Half the file, as a full disk or a crashed editor leaves it."""
     return text[: len(text) // 2]
 
 
 def wrong_shape(text: str) -> str:
+    """Valid JSON that is not a state."""
     return '{"version": 1, "serial": 3, "lineage": "x", "resources": ["not", "a", "map"]}\n'
 
 
 def not_json(text: str) -> str:
+    """A hand edit that broke the syntax."""
     return text.replace('"resources"', "resources", 1)
 
 
@@ -76,12 +79,11 @@ def applied(tmp_path: Path, applied_once: tuple[Path, dict[str, str]]) -> tuple[
     ids=["truncated-plan", "wrong-shape-plan", "not-json-plan", "truncated-apply", "not-json-destroy"],
 )
 def test_broken_state_is_a_clear_error_and_is_left_alone(
-    applied: tuple[Path, dict[str, str]], breakage: object, command: list[str]
+    applied: tuple[Path, dict[str, str]], breakage: Callable[[str], str], command: list[str]
 ) -> None:
     folder, env = applied
     state = folder / ".ulplan" / "state.json"
     backup = folder / ".ulplan" / "state.json.backup"
-    assert callable(breakage)
     broken = breakage(state.read_text(encoding="utf-8"))
     state.write_text(broken, encoding="utf-8")
     backup_before = backup.read_bytes()

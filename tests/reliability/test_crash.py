@@ -3,7 +3,6 @@ and the next apply finishes the work without a duplicate (the intent journal).""
 
 from __future__ import annotations
 
-import json
 import signal
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from tests.reliability.helpers import (
     assert_exactly_once,
     cli_env,
+    recorded,
     start_ulplan,
     ulplan,
     wait_for,
@@ -20,14 +20,6 @@ from tests.reliability.helpers import (
 )
 from tests.support.emulator import Emulator
 from ulplan.state import IntentJournal
-
-
-def recorded(state_path: Path) -> int:
-    """How many resources the state file holds (0 before the first write)."""
-    try:
-        return len(json.loads(state_path.read_text(encoding="utf-8"))["resources"])
-    except (FileNotFoundError, json.JSONDecodeError):
-        return 0
 
 
 @pytest.mark.slow

@@ -3,7 +3,6 @@ ulplan retries, and the apply (or at worst the next one) converges without dupli
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from tests.reliability.helpers import (
     assert_exactly_once,
     cli_env,
+    recorded,
     start_ulplan,
     ulplan,
     wait_for,
@@ -29,13 +29,6 @@ def process_emulator(tmp_path: Path) -> Iterator[Emulator]:
     yield emulator
     if emulator.process is not None:
         emulator.stop()
-
-
-def recorded(state_path: Path) -> int:
-    try:
-        return len(json.loads(state_path.read_text(encoding="utf-8"))["resources"])
-    except (FileNotFoundError, json.JSONDecodeError):
-        return 0
 
 
 @pytest.mark.slow

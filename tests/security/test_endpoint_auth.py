@@ -4,6 +4,7 @@ route's scope is 403, and another account's id is 404 (never its data, never a 5
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -67,8 +68,7 @@ def _wrong_scope(path: str) -> str:
 
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[Emulator]:
-    import tempfile
-
+    """One emulator for the module: two accounts, no rate limit."""
     with tempfile.TemporaryDirectory(prefix="ulplan-auth-") as tmp:
         running = start_thread_emulator(Path(tmp))
         yield running
