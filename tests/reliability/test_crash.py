@@ -26,7 +26,9 @@ from ulplan.state import IntentJournal
 def test_sigkill_mid_apply_then_force_unlock_and_resume(
     tmp_path: Path, emulator_factory: Callable[..., Emulator]
 ) -> None:
-    # Every request takes a little while, so the kill lands while creates are in flight.
+    # Every request takes a little while, so the kill lands while creates are in flight. (A
+    # request cut off this way never reaches the emulator's handler: uvicorn drops its body.
+    # The create that happened but whose answer was lost is the fault suite's "after" mode.)
     emulator = emulator_factory(latency=0.1)
     folder = tmp_path / "infra"
     total = write_manifests(folder, models=8, exports=4, deployments=4, trained=0)
