@@ -190,3 +190,16 @@ def test_public_links_need_a_valid_signature_or_session(emulator: Emulator, path
     for params in ({}, {"expires": "9999999999", "signature": "0" * 64}):
         response = httpx.get(f"{emulator.url}{url}", params=params)
         assert 400 <= response.status_code < 500, (url, params, response.text)
+
+
+LISTS = [p for m, p in PROTECTED if m == "GET" and "{" not in p]
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_reads_never_show_another_accounts_objects(
+    emulator: Emulator, others: dict[str, str], path: str
+) -> None:
+    response = _call(emulator, "GET", path, emulator.key)
+    assert response.status_code == 200, response.text
+    leaked = [object_id for object_id in others.values() if object_id in response.text]
+    assert not leaked, leaked
