@@ -72,6 +72,7 @@ class ModelStore(SubStore):
     );
     CREATE UNIQUE INDEX IF NOT EXISTS models_slug ON models(project_id, slug) WHERE trashed_at IS NULL;
     CREATE INDEX IF NOT EXISTS models_account ON models(account_id, created_at);
+    CREATE INDEX IF NOT EXISTS models_project ON models(project_id);
     """
 
     def list_page(

@@ -13,6 +13,14 @@ from ulplan.emulator.store.base import Page, PageRequest, Row, SubStore
 EDITABLE = ("name", "description", "visibility", "tags", "license")
 
 
+# Projects with their live model count, counted inside SQLite: rendering a page of 100
+# projects is then one query, not one more query per project.
+WITH_MODEL_COUNT = (
+    "(SELECT p.*, (SELECT COUNT(*) FROM models m WHERE m.project_id = p.id AND m.trashed_at IS NULL)"
+    " AS model_count FROM projects p)"
+)
+
+
 class ProjectStore(SubStore):
     """Projects."""
 
@@ -36,7 +44,7 @@ class ProjectStore(SubStore):
     def list_page(self, account_id: str, request: PageRequest) -> Page:
         """The account's live projects, oldest first."""
         where = "account_id = ? AND trashed_at IS NULL"
-        return self.page_of("projects", where, [account_id], "created_at, id", request, self.render)
+        return self.page_of(WITH_MODEL_COUNT, where, [account_id], "created_at, id", request, self.render)
 
     def get(self, account_id: str, project_id: str) -> dict[str, Any]:
         """One live project as the API shows it; NotFound for another account's or a trashed one."""
@@ -45,7 +53,7 @@ class ProjectStore(SubStore):
     def get_row(self, account_id: str, project_id: str) -> Row:
         """The project's row; NotFound for another account's or a trashed one."""
         row = self.db.query_one(
-            "SELECT * FROM projects WHERE id = ? AND account_id = ? AND trashed_at IS NULL",
+            f"SELECT * FROM {WITH_MODEL_COUNT} WHERE id = ? AND account_id = ? AND trashed_at IS NULL",
             (project_id, account_id),
         )
         if row is None:
@@ -96,10 +104,7 @@ class ProjectStore(SubStore):
         return {"id": project_id, "trashed": True, "cascadedModels": cascaded}
 
     def render(self, row: Row) -> dict[str, Any]:
-        """A project as the API shows it."""
-        count = self.db.query_one(
-            "SELECT COUNT(*) AS n FROM models WHERE project_id = ? AND trashed_at IS NULL", (row["id"],)
-        )
+        """A project as the API shows it (``row`` read from WITH_MODEL_COUNT)."""
         return {
             "id": row["id"],
             "name": row["name"],
@@ -108,14 +113,16 @@ class ProjectStore(SubStore):
             "visibility": row["visibility"],
             "tags": loads(row["tags"]),
             "license": row["license"],
-            "modelCount": 0 if count is None else int(count["n"]),
+            "modelCount": int(row["model_count"]),
             "createdAt": row["created_at"],
             "updatedAt": row["updated_at"],
         }
 
     def export_rows(self, account_id: str) -> list[dict[str, Any]]:
         """Every project of the account, trashed ones included (GDPR export)."""
-        rows = self.db.query("SELECT * FROM projects WHERE account_id = ? ORDER BY created_at", (account_id,))
+        rows = self.db.query(
+            f"SELECT * FROM {WITH_MODEL_COUNT} WHERE account_id = ? ORDER BY created_at", (account_id,)
+        )
         return [self.render(row) | {"trashed": row["trashed_at"] is not None} for row in rows]
 
 
