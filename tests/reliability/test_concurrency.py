@@ -22,7 +22,8 @@ from tests.support.emulator import Emulator
 def test_second_apply_fails_fast_with_the_holder_and_the_first_finishes(
     tmp_path: Path, emulator_factory: Callable[..., Emulator]
 ) -> None:
-    emulator = emulator_factory(latency=0.05)
+    # Slow requests make the first apply last seconds, far longer than the second needs to fail.
+    emulator = emulator_factory(latency=0.25)
     folder = tmp_path / "infra"
     total = write_manifests(folder, models=6, exports=3, deployments=3, trained=1)
     env = cli_env(emulator.url, emulator.key)
