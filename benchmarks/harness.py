@@ -159,3 +159,19 @@ def apply_folder(folder: Path, url: str, key: str, parallelism: int = 16) -> dic
         "rate_limited": stats.rate_limited,
         "retries": stats.retries,
     }
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory in MB.
+
+    Read from /proc (VmHWM, this process image's own high-water mark) where it exists:
+    getrusage's ru_maxrss also counts the parent's peak carried across fork+exec.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

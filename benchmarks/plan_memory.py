@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -108,7 +107,7 @@ def measure(folder: Path, trace: bool) -> dict[str, Any]:
     if trace:
         tracemalloc.start()
     started = time.perf_counter()
-    from benchmarks.harness import load
+    from benchmarks.harness import load, peak_rss_mb
     from ulplan.plan import PlanOptions, build_plan
     from ulplan.refresh import StaticLiveSource
     from ulplan.state import LocalBackend
@@ -124,7 +123,7 @@ def measure(folder: Path, trace: bool) -> dict[str, Any]:
         "changes": sum(1 for c in made.changes if c.action.value != "noop"),
         "seconds": elapsed,
         "tracemalloc_peak_mb": peak / 2**20 if trace else None,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 

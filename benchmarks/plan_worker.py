@@ -8,13 +8,12 @@ method, peak memory, and the same state refreshed one GET per resource for compa
 from __future__ import annotations
 
 import json
-import resource
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.harness import load, make_plan
+from benchmarks.harness import load, make_plan, peak_rss_mb
 
 
 def per_resource_refresh(client: Any, backend: Any) -> dict[str, Any]:
@@ -44,7 +43,7 @@ def measure(folder: Path, url: str) -> dict[str, Any]:
         made = make_plan(manifests, backend, client)
         planned = time.perf_counter()
         requests = client.stats.requests_by_method
-        rss_after_plan = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        rss_after_plan_mb = peak_rss_mb()
         baseline = per_resource_refresh(client, backend)
     return {
         "resources": len(manifests.resources),
@@ -53,7 +52,7 @@ def measure(folder: Path, url: str) -> dict[str, Any]:
         "plan_seconds": planned - loaded,
         "total_seconds": planned - started,
         "requests": requests,
-        "peak_rss_mb": rss_after_plan / 1024,
+        "peak_rss_mb": rss_after_plan_mb,
         "per_get": baseline,
     }
 
