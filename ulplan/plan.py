@@ -19,7 +19,7 @@ from ulplan.errors import UlplanError
 from ulplan.graph import Graph, GraphCycleError
 from ulplan.manifest.interpolate import references, resolve
 from ulplan.resources import resource_type
-from ulplan.resources.base import Raw, contains_unknown, made_after
+from ulplan.resources.base import Raw, ResourceType, contains_unknown, made_after
 from ulplan.resources.diff import field_diffs
 from ulplan.resources.model import model_uri
 from ulplan.resources.pricing import Pricer, mark_waits
@@ -191,6 +191,8 @@ class _Planner:
         action, reason, before, after, diffs = self._compare(spec, after, entry, live)
         if action is Action.REPLACE and spec.lifecycle.prevent_destroy:
             self.errors.append(f"{spec.address} has lifecycle.prevent_destroy set, but the plan replaces it")
+        if action is Action.REPLACE and spec.lifecycle.create_before_destroy:
+            self._check_create_before_destroy(spec, kind, after, live)
         self._remember(spec, live, action, after)
         extra = self._extra(spec, template, adopted, live)
         return ResourceChange(
@@ -207,6 +209,20 @@ class _Planner:
             fingerprint=kind.fingerprint(live) if live else None,
             estimated_cost_micro_usd=self.pricer.training_cost(spec, action, after, diffs, self.by_id),
             extra=extra,
+        )
+
+    def _check_create_before_destroy(
+        self, spec: ResourceSpec, kind: ResourceType, after: Raw, live: Raw | None
+    ) -> None:
+        """Slugs are unique on the platform, so a replacement that keeps the old object's slug
+        cannot exist beside it: refuse at plan time rather than fail half-way through apply."""
+        if live is None or not kind.has_slug or kind.find_match(after, spec.slug, [live]) is None:
+            return
+        self.errors.append(
+            f"{spec.address} has lifecycle.create_before_destroy set, but its replacement would "
+            f"keep the slug '{spec.slug}' that the object it replaces still holds, and slugs are "
+            "unique on the platform: give it a new `slug:` in the same change, or drop "
+            "create_before_destroy"
         )
 
     def _compare(
