@@ -52,14 +52,12 @@ def test_account_summary(emulator: Emulator) -> None:
 
 
 def test_account_summary_satisfies_yolo_login(emulator: Emulator) -> None:
-    # `yolo login KEY` sends one GET with the bearer key and wants a 200 naming a username;
-    # the package's own doubles answer a bare object, so the fields are mirrored at the top.
+    # `yolo login KEY` (through the `ultralytics_platform` client) sends one GET with the
+    # bearer key and accepts the key on a 200; an unknown key must be a 401.
     with emulator.client() as client:
-        response = client.get("/api/account/summary")
-    body = response.json()
-    assert response.status_code == 200
-    assert body["username"] == body["data"]["username"] == "user1"
-    assert body["success"] is True
+        assert client.get("/api/account/summary").status_code == 200
+    with emulator.client("ul_" + "0" * 40) as stranger:
+        assert stranger.get("/api/account/summary").status_code == 401
 
 
 def test_account_summary_accepts_a_key_of_any_scope(emulator: Emulator) -> None:
@@ -73,3 +71,10 @@ def test_openapi_document_is_served_and_says_emulation(emulator: Emulator) -> No
     document = httpx.get(f"{emulator.url}/api/openapi.json").json()
     assert "emulat" in document["info"]["description"].lower()
     assert "/api/projects/{projectId}" in document["paths"]
+
+
+def test_account_summary_is_a_plain_envelope(emulator: Emulator) -> None:
+    # `yolo login` needs only the 200; the body keeps the same envelope as every endpoint.
+    with emulator.client() as client:
+        body = client.get("/api/account/summary").json()
+    assert set(body) == {"success", "data"}

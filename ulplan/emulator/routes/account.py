@@ -16,11 +16,9 @@ router = APIRouter(tags=["account"])
 @router.get(
     "/account/summary",
     summary="Who this key belongs to: username, plan, balance, counts",
-    description="Any valid key may call this. `yolo login KEY` (the `ultralytics` package) checks a key with "
-    "one GET here and accepts it on a 200 whose body names a `username`; its own test doubles answer the "
-    "bare object, so the summary's fields are also mirrored beside the envelope's `data`.",
+    description="Any valid key may call this. `yolo login KEY` (the `ultralytics` package, through its "
+    "`ultralytics_platform` client) checks a key with one GET here and accepts it on any 200.",
 )
 def account_summary(request: Request, principal: Principal = Depends(requires(ANY_SCOPE))) -> dict[str, Any]:
-    """The summary in the envelope, and the same fields at the top level (see the description)."""
-    summary = store_of(request).accounts.summary(principal.account_id)
-    return summary | ok(summary)
+    """The account's username, plan, balance and resource counts."""
+    return ok(store_of(request).accounts.summary(principal.account_id))
