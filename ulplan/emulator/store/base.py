@@ -102,6 +102,25 @@ class SubStore:
         message = f"{kind.capitalize()} '{name}' updated"
         self.store.activity.record(account_id, "updated", kind, row["id"], name, message)
 
+    def trash_resource(
+        self,
+        conn: sqlite3.Connection,
+        account_id: str,
+        kind: str,
+        row: sqlite3.Row,
+        note: str = "",
+        **columns: Any,
+    ) -> None:
+        """Move a project, dataset or model (table ``<kind>s``) to the trash, setting any
+        further ``columns`` too, and log a ``trashed`` event (``note`` ends its message)."""
+        assignments = "".join(f", {column} = ?" for column in columns)
+        conn.execute(
+            f"UPDATE {kind}s SET trashed_at = ?{assignments} WHERE id = ?",
+            (self.clock.now(), *columns.values(), row["id"]),
+        )
+        message = f"{kind.capitalize()} '{row['name']}' moved to the trash{note}"
+        self.store.activity.record(account_id, "trashed", kind, row["id"], row["name"], message)
+
     def page_of(
         self,
         table: str,

@@ -99,16 +99,7 @@ class DatasetStore(SubStore):
     def trash(self, account_id: str, dataset_id: str) -> dict[str, Any]:
         """Move the dataset to the trash."""
         with self.db.transaction() as conn:
-            row = self.get_row(account_id, dataset_id)
-            conn.execute("UPDATE datasets SET trashed_at = ? WHERE id = ?", (self.clock.now(), dataset_id))
-            self.store.activity.record(
-                account_id,
-                "trashed",
-                "dataset",
-                dataset_id,
-                row["name"],
-                f"Dataset '{row['name']}' moved to the trash",
-            )
+            self.trash_resource(conn, account_id, "dataset", self.get_row(account_id, dataset_id))
         return {"id": dataset_id, "trashed": True}
 
     def export_lines(self, dataset_id: str) -> Iterator[str]:

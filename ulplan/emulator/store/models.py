@@ -164,18 +164,7 @@ class ModelStore(SubStore):
         """Move the model to the trash."""
         with self.db.transaction() as conn:
             row = self.get_row(account_id, model_id)
-            conn.execute(
-                "UPDATE models SET trashed_at = ?, trashed_with = NULL WHERE id = ?",
-                (self.clock.now(), model_id),
-            )
-            self.store.activity.record(
-                account_id,
-                "trashed",
-                "model",
-                model_id,
-                row["name"],
-                f"Model '{row['name']}' moved to the trash",
-            )
+            self.trash_resource(conn, account_id, "model", row, trashed_with=None)
         return {"id": model_id, "trashed": True}
 
     def files(self, account_id: str, model_id: str, base_url: str) -> dict[str, Any]:

@@ -86,21 +86,12 @@ class ProjectStore(SubStore):
         """Move the project and its live models to the trash; ``cascadedModels`` counts them."""
         with self.db.transaction() as conn:
             row = self.get_row(account_id, project_id)
-            now = self.clock.now()
-            conn.execute("UPDATE projects SET trashed_at = ? WHERE id = ?", (now, project_id))
             cascaded = conn.execute(
                 "UPDATE models SET trashed_at = ?, trashed_with = ?"
                 " WHERE project_id = ? AND trashed_at IS NULL",
-                (now, project_id, project_id),
+                (self.clock.now(), project_id, project_id),
             ).rowcount
-            self.store.activity.record(
-                account_id,
-                "trashed",
-                "project",
-                project_id,
-                row["name"],
-                f"Project '{row['name']}' moved to the trash with {cascaded} model(s)",
-            )
+            self.trash_resource(conn, account_id, "project", row, note=f" with {cascaded} model(s)")
         return {"id": project_id, "trashed": True, "cascadedModels": cascaded}
 
     def render(self, row: Row) -> dict[str, Any]:
